@@ -66,7 +66,8 @@ class EacMethod(StrEnum):
 
 def _readonly_money(value: ArrayLike, name: str, ndim: int) -> I64:
     arr = np.asarray(value)
-    if arr.dtype.kind not in "iu":
+    # An empty list arrives as float64; there is no money in it to truncate.
+    if arr.dtype.kind not in "iu" and arr.size:
         raise EvmError(f"{name} must be integer cents, got dtype {arr.dtype}")
     arr = arr.astype(np.int64, copy=False)
     if arr.ndim != ndim:
