@@ -269,7 +269,7 @@ def test_rollup_validates_groups():
         rollup(tasks, [0])
     with pytest.raises(EvmError) as err:
         rollup(tasks, [0, 2], n_groups=2)
-    assert err.value.rows == (1,)
+    assert err.value.ids == (1,)
     empty = rollup(EvmInput(pv=np.zeros((0, 3), np.int64), ev=[], ac=[]), n_groups=1)
     assert empty.pv.tolist() == [[0, 0, 0]]
 

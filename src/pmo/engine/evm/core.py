@@ -43,7 +43,7 @@ from enum import StrEnum
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from pmo.engine.evm.errors import EvmError
+from pmo.engine.evm.errors import EvmError, at_rows
 
 __all__ = ["EacMethod", "EvmFigures", "EvmInput", "evaluate", "planned_value_at", "rollup"]
 
@@ -75,13 +75,6 @@ def _readonly_money(value: ArrayLike, name: str, ndim: int) -> I64:
     view = arr.view()
     view.flags.writeable = False
     return view
-
-
-def _rows(what: str, bad: NDArray[np.bool_]) -> EvmError:
-    rows = np.flatnonzero(bad)
-    shown = ", ".join(str(int(r)) for r in rows[:10])
-    more = f" and {rows.size - 10} more" if rows.size > 10 else ""
-    return EvmError(f"{what} (rows {shown}{more})", rows=rows.tolist())
 
 
 @dataclass(frozen=True, eq=False)
@@ -126,12 +119,12 @@ class EvmInput:
             raise EvmError(f"pv has {n} rows but ev, ac or etc has a different length")
         if n:
             if (pv[:, 0] < 0).any():
-                raise _rows("planned value must not be negative", pv[:, 0] < 0)
+                raise at_rows("planned value must not be negative", pv[:, 0] < 0)
             falling = (np.diff(pv, axis=1) < 0).any(axis=1)
             if falling.any():
-                raise _rows("cumulative planned value must not decrease", falling)
+                raise at_rows("cumulative planned value must not decrease", falling)
             if (ev < 0).any():
-                raise _rows("earned value must not be negative", ev < 0)
+                raise at_rows("earned value must not be negative", ev < 0)
         for name, arr in (("pv", pv), ("ev", ev), ("ac", ac), ("etc", etc)):
             object.__setattr__(self, name, arr)
 
@@ -233,7 +226,7 @@ def _status(at: ArrayLike, n: int) -> F64:
     except ValueError:
         raise EvmError(f"status position must be one number or {n} numbers") from None
     if not np.isfinite(status).all() or (status < 0).any():
-        raise _rows("status position must be finite and not negative", ~(status >= 0))
+        raise at_rows("status position must be finite and not negative", ~(status >= 0))
     return status
 
 
@@ -470,7 +463,7 @@ def rollup(inp: EvmInput, groups: ArrayLike | None = None, n_groups: int | None 
         g = g.astype(np.intp)
     size = int(g.max(initial=-1)) + 1 if n_groups is None else int(n_groups)
     if g.size and (g.min() < 0 or g.max() >= size):
-        raise _rows(f"group numbers must lie in [0, {size})", (g < 0) | (g >= size))
+        raise at_rows(f"group numbers must lie in [0, {size})", (g < 0) | (g >= size))
 
     order = np.argsort(g, kind="stable")
     sorted_g = g[order]

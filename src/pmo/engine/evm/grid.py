@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from pmo.engine.evm.errors import EvmError
+from pmo.engine.evm.errors import EvmError, at_rows
 
 __all__ = ["PeriodGrid", "spread_budget"]
 
@@ -29,14 +29,8 @@ _DAY = np.timedelta64(1, "D")
 def _day_numbers(dates: ArrayLike) -> NDArray[np.int64]:
     days = np.asarray(dates, dtype="datetime64[D]")
     if np.isnat(days).any():
-        raise EvmError("dates must not be NaT", rows=np.flatnonzero(np.isnat(days)).tolist())
+        raise at_rows("dates must not be NaT", np.isnat(days).reshape(-1))
     return days.astype(np.int64)
-
-
-def _rows_message(what: str, rows: NDArray[np.intp]) -> EvmError:
-    shown = ", ".join(str(int(r)) for r in rows[:10])
-    more = f" and {rows.size - 10} more" if rows.size > 10 else ""
-    return EvmError(f"{what} (rows {shown}{more})", rows=rows.tolist())
 
 
 @dataclass(frozen=True, eq=False)
@@ -227,7 +221,7 @@ def spread_budget(
         ("task finishes after the grid", f > grid.edges[-1]),
     ):
         if bad.any():
-            raise _rows_message(what, np.flatnonzero(bad))
+            raise at_rows(what, bad)
     xp, fp = _profile(profile)
 
     edges = grid.edges[1:]
@@ -249,7 +243,7 @@ def _instants(values: ArrayLike, grid: PeriodGrid, inclusive: bool = False) -> N
         return (_day_numbers(arr).reshape(-1) + (1 if inclusive else 0)).astype(np.float64)
     out = arr.astype(np.float64).reshape(-1)
     if not np.isfinite(out).all():
-        raise _rows_message("start/finish must be finite", np.flatnonzero(~np.isfinite(out)))
+        raise at_rows("start/finish must be finite", ~np.isfinite(out))
     return out
 
 

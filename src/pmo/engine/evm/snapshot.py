@@ -144,7 +144,7 @@ def snapshot(
         If ``index`` is out of range.
     """
     if not -figures.n <= index < figures.n:
-        raise EvmError(f"no entity {index}; the figures have {figures.n}", rows=[index])
+        raise EvmError(f"no entity {index}; the figures have {figures.n}", ids=[index])
     dated = grid is not None and grid.dated
 
     def date_at(position: float) -> dt.date | None:
