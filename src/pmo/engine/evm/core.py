@@ -30,7 +30,8 @@ Conventions, fixed so that stored snapshots stay comparable:
 * Where the PV curve is flat at exactly EV (a planned pause), every point of the flat
   stretch has earned the same value; ES is the point of that stretch nearest to AT, so
   progress that matches the plan gives SV(t) = 0 and SPI(t) = 1. Lipke's rule (the
-  last such period) is the case AT >= end of the pause. ES never exceeds PD.
+  last such period) is the case AT >= end of the pause. ES never exceeds PD; EV at
+  or above BAC gives ES = PD.
 * Actual time keeps running after the work is finished. For finished work pass its
   actual finish position as ``at`` so SPI(t) stays at its value at completion.
 """
@@ -251,7 +252,7 @@ def planned_value_at(pv: ArrayLike, at: ArrayLike) -> I64:
     """Cumulative planned value at a status position, in whole cents.
 
     Between period ends PV is interpolated linearly (the same curve earned schedule
-    inverts); before the grid it is 0 and after it BAC.
+    inverts); past the end of the grid it is BAC.
 
     Parameters
     ----------
