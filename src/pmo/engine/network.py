@@ -1,0 +1,486 @@
+"""Activity networks as CSR arrays: validation, topological order, WBS roll-up.
+
+An activity network is ``n`` activities (positions ``0 .. n-1``) and ``m`` links.
+Link ``k`` says that activity ``pred[k]`` constrains activity ``succ[k]`` with a
+relationship type (:class:`LinkType`) and a lag whose unit is given by
+:class:`LagKind`. Activity *ids* are whatever the caller uses (database keys); they
+only appear in error messages. Positions need not be in any order: the engine finds a
+topological order itself (Kahn's algorithm, compiled with numba).
+
+:func:`compile_network` does the once-per-network work (checks, CSR by predecessor,
+topological order) so that a Monte Carlo run can replay the passes of
+:mod:`pmo.engine.cpm` thousands of times with different durations.
+
+Summary tasks are not scheduled: they are the nodes of a WBS tree given by a parent
+index array, and :func:`rollup` aggregates their children's values (dates, work, cost,
+percent complete).
+
+Examples
+--------
+>>> import numpy as np
+>>> from pmo.engine.network import LinkType, compile_network
+>>> net = compile_network(pred=[2, 0], succ=[0, 1], n=3, link_type=[LinkType.FS, LinkType.SS])
+>>> net.order.tolist()
+[2, 0, 1]
+>>> net.succ_ptr.tolist(), net.succ.tolist()
+([0, 1, 1, 2], [1, 0])
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import Literal
+
+import numpy as np
+from numba import njit
+from numpy.typing import ArrayLike, NDArray
+
+from pmo.engine.errors import CyclicDependency, InvalidNetwork
+
+__all__ = [
+    "LagKind",
+    "LinkType",
+    "Network",
+    "compile_network",
+    "index_links",
+    "rollup",
+    "wbs_order",
+]
+
+I64 = NDArray[np.int64]
+
+
+class LinkType(IntEnum):
+    """Relationship type of a dependency (predecessor -> successor)."""
+
+    FS = 0  #: successor starts after the predecessor finishes
+    SS = 1  #: successor starts after the predecessor starts
+    FF = 2  #: successor finishes after the predecessor finishes
+    SF = 3  #: successor finishes after the predecessor starts
+
+
+class LagKind(IntEnum):
+    """Unit of a dependency lag (the lag itself may be negative: a lead)."""
+
+    WORKING = 0  #: working minutes on the lag calendar
+    ELAPSED = 1  #: elapsed (wall-clock) minutes
+    PERCENT = 2  #: basis points (1/100 %) of the predecessor's duration, as working time
+    PERCENT_ELAPSED = 3  #: basis points of the predecessor's duration, as elapsed time
+
+
+@dataclass(frozen=True, eq=False)
+class Network:
+    """A validated activity network, links in CSR order by predecessor.
+
+    Attributes
+    ----------
+    n : int
+        Number of activities.
+    ids : ndarray of int64, shape (n,)
+        Caller's id of each activity (positions when none were given).
+    succ_ptr : ndarray of int64, shape (n + 1,)
+        Links leaving activity ``i`` are CSR positions ``succ_ptr[i]:succ_ptr[i+1]``.
+    succ : ndarray of int32, shape (m,)
+        Successor position of each CSR link.
+    link_type : ndarray of int8, shape (m,)
+        :class:`LinkType` of each CSR link.
+    lag : ndarray of int32, shape (m,)
+        Lag of each CSR link, in the unit given by ``lag_kind``.
+    lag_kind : ndarray of int8, shape (m,)
+        :class:`LagKind` of each CSR link.
+    link_index : ndarray of int64, shape (m,)
+        Position, in the caller's link arrays, of each CSR link.
+    order : ndarray of int32, shape (n,)
+        A topological order: every predecessor comes before its successors.
+    """
+
+    n: int
+    ids: I64
+    succ_ptr: I64
+    succ: NDArray[np.int32]
+    link_type: NDArray[np.int8]
+    lag: NDArray[np.int32]
+    lag_kind: NDArray[np.int8]
+    link_index: I64
+    order: NDArray[np.int32]
+
+    @property
+    def m(self) -> int:
+        """Number of links."""
+        return int(self.succ.shape[0])
+
+    def pred_of_links(self) -> NDArray[np.int32]:
+        """Predecessor position of each CSR link (expanded from ``succ_ptr``)."""
+        return np.repeat(np.arange(self.n, dtype=np.int32), np.diff(self.succ_ptr))
+
+    @property
+    def uses_elapsed_lags(self) -> bool:
+        """Whether any link needs calendar look-ups (elapsed or elapsed-percent lag)."""
+        kinds = self.lag_kind
+        return bool(np.any((kinds == LagKind.ELAPSED) | (kinds == LagKind.PERCENT_ELAPSED)))
+
+
+@njit(cache=True)
+def _csr(n, pred, succ, ltype, lag, lkind):  # pragma: no cover - compiled
+    m = pred.shape[0]
+    ptr = np.zeros(n + 1, dtype=np.int64)
+    for k in range(m):
+        ptr[pred[k] + 1] += 1
+    for i in range(n):
+        ptr[i + 1] += ptr[i]
+    fill = ptr[:-1].copy()
+    out_succ = np.empty(m, dtype=np.int32)
+    out_type = np.empty(m, dtype=np.int8)
+    out_lag = np.empty(m, dtype=np.int32)
+    out_kind = np.empty(m, dtype=np.int8)
+    out_index = np.empty(m, dtype=np.int64)
+    for k in range(m):
+        p = pred[k]
+        j = fill[p]
+        fill[p] = j + 1
+        out_succ[j] = succ[k]
+        out_type[j] = ltype[k]
+        out_lag[j] = lag[k]
+        out_kind[j] = lkind[k]
+        out_index[j] = k
+    return ptr, out_succ, out_type, out_lag, out_kind, out_index
+
+
+@njit(cache=True)
+def _kahn(n, ptr, succ):  # pragma: no cover - compiled
+    """Topological order, or a shorter array when some activities lie on a cycle."""
+    indeg = np.zeros(n, dtype=np.int32)
+    for j in range(succ.shape[0]):
+        indeg[succ[j]] += 1
+    order = np.empty(n, dtype=np.int32)
+    tail = 0
+    for i in range(n):
+        if indeg[i] == 0:
+            order[tail] = i
+            tail += 1
+    head = 0
+    while head < tail:
+        u = order[head]
+        head += 1
+        for j in range(ptr[u], ptr[u + 1]):
+            v = succ[j]
+            indeg[v] -= 1
+            if indeg[v] == 0:
+                order[tail] = v
+                tail += 1
+    return order[:tail]
+
+
+def _find_cycle(n: int, pred: I64, succ: I64, done: NDArray[np.int32]) -> list[int]:
+    """Positions of one cycle among the activities Kahn's algorithm could not order."""
+    stuck = np.ones(n, dtype=bool)
+    stuck[done] = False
+    # Every stuck activity has a stuck predecessor, so walking predecessors from any of
+    # them must revisit one: the walk from the first revisit is a cycle.
+    keep = stuck[pred] & stuck[succ]
+    p, s = pred[keep], succ[keep]
+    by_succ = np.argsort(s, kind="stable")
+    first = np.searchsorted(s[by_succ], np.arange(n))
+    node = int(np.flatnonzero(stuck)[0])
+    seen: dict[int, int] = {}
+    walk: list[int] = []
+    while node not in seen:
+        seen[node] = len(walk)
+        walk.append(node)
+        node = int(p[by_succ[first[node]]])
+    cycle = walk[seen[node] :]
+    cycle.reverse()  # the walk went from successors to predecessors
+    first_pos = cycle.index(min(cycle))  # a stable rotation makes messages reproducible
+    return cycle[first_pos:] + cycle[:first_pos]
+
+
+def _int_array(values: ArrayLike | None, m: int, default: int, name: str) -> I64:
+    if values is None:
+        return np.full(m, default, dtype=np.int64)
+    arr = np.asarray(values)
+    if arr.shape != (m,):
+        raise InvalidNetwork(f"{name} has shape {arr.shape}, expected ({m},)")
+    if arr.dtype.kind not in "iub":
+        raise InvalidNetwork(f"{name} must hold integers, not {arr.dtype}")
+    return arr.astype(np.int64, copy=False)
+
+
+def compile_network(
+    pred: ArrayLike,
+    succ: ArrayLike,
+    *,
+    n: int | None = None,
+    ids: ArrayLike | None = None,
+    link_type: ArrayLike | None = None,
+    lag: ArrayLike | None = None,
+    lag_kind: ArrayLike | None = None,
+) -> Network:
+    """Validate a network, lay its links out in CSR order and order it topologically.
+
+    Parameters
+    ----------
+    pred, succ : array_like of int, shape (m,)
+        Positions (``0 .. n-1``) of each link's predecessor and successor. Use
+        :func:`index_links` to turn caller ids into positions.
+    n : int, optional
+        Number of activities; defaults to ``len(ids)``.
+    ids : array_like of int, shape (n,), optional
+        Caller's activity ids, used in error messages; defaults to the positions.
+    link_type : array_like of int, shape (m,), optional
+        :class:`LinkType` per link; default FS.
+    lag : array_like of int, shape (m,), optional
+        Lag per link in the unit of ``lag_kind``; default 0. Negative lags are leads.
+    lag_kind : array_like of int, shape (m,), optional
+        :class:`LagKind` per link; default working minutes.
+
+    Returns
+    -------
+    Network
+
+    Raises
+    ------
+    InvalidNetwork
+        A position out of range, an unknown link type or lag kind, a lag beyond int32.
+    CyclicDependency
+        The links form a cycle; ``cycle`` names its activities in dependency order.
+
+    Examples
+    --------
+    >>> from pmo.engine.errors import CyclicDependency
+    >>> try:
+    ...     compile_network([0, 1, 2], [1, 2, 0], ids=[10, 11, 12])
+    ... except CyclicDependency as err:
+    ...     print(err.cycle)
+    (10, 11, 12)
+    """
+    if ids is None:
+        if n is None:
+            raise InvalidNetwork("give n or ids")
+        ids_arr = np.arange(n, dtype=np.int64)
+    else:
+        ids_arr = np.asarray(ids, dtype=np.int64)
+        if n is not None and n != ids_arr.shape[0]:
+            raise InvalidNetwork(f"n={n} but {ids_arr.shape[0]} ids")
+        n = int(ids_arr.shape[0])
+    p = np.asarray(pred)
+    m = int(p.shape[0]) if p.ndim == 1 else -1
+    if m < 0:
+        raise InvalidNetwork("pred must be one-dimensional")
+    p = _int_array(p, m, 0, "pred")
+    s = _int_array(succ, m, 0, "succ")
+    lt = _int_array(link_type, m, int(LinkType.FS), "link_type")
+    lg = _int_array(lag, m, 0, "lag")
+    lk = _int_array(lag_kind, m, int(LagKind.WORKING), "lag_kind")
+    for name, arr, hi in (
+        ("pred", p, n),
+        ("succ", s, n),
+        ("link_type", lt, 4),
+        ("lag_kind", lk, 4),
+    ):
+        bad = np.flatnonzero((arr < 0) | (arr >= hi))
+        if bad.size:
+            raise InvalidNetwork(f"{name} out of range at link positions {bad[:10].tolist()}", bad)
+    bad = np.flatnonzero(np.abs(lg) > np.iinfo(np.int32).max)
+    if bad.size:
+        raise InvalidNetwork(f"lag beyond int32 at link positions {bad[:10].tolist()}", bad)
+    ptr, csr_succ, csr_type, csr_lag, csr_kind, link_index = _csr(
+        n,
+        p,
+        s,
+        lt.astype(np.int8),
+        lg.astype(np.int32),
+        lk.astype(np.int8),
+    )
+    order = _kahn(n, ptr, csr_succ)
+    if order.shape[0] < n:
+        cycle = _find_cycle(n, p, s, order)
+        raise CyclicDependency(ids_arr[cycle].tolist())
+    return Network(
+        n=n,
+        ids=ids_arr,
+        succ_ptr=ptr,
+        succ=csr_succ,
+        link_type=csr_type,
+        lag=csr_lag,
+        lag_kind=csr_kind,
+        link_index=link_index,
+        order=order,
+    )
+
+
+def index_links(ids: ArrayLike, pred_ids: ArrayLike, succ_ids: ArrayLike) -> tuple[I64, I64]:
+    """Turn links given by activity ids into links given by positions in ``ids``.
+
+    Raises
+    ------
+    InvalidNetwork
+        Duplicate activity ids, or links naming an unknown id (``ids`` holds them).
+
+    Examples
+    --------
+    >>> index_links([30, 10, 20], [10, 20], [20, 30])
+    (array([1, 2]), array([2, 0]))
+    """
+    ids_arr = np.asarray(ids, dtype=np.int64)
+    by_id = np.argsort(ids_arr, kind="stable")
+    sorted_ids = ids_arr[by_id]
+    dup = sorted_ids[1:][sorted_ids[1:] == sorted_ids[:-1]]
+    if dup.size:
+        raise InvalidNetwork(f"duplicate activity ids {np.unique(dup)[:10].tolist()}", dup)
+    out = []
+    for arr in (np.asarray(pred_ids, dtype=np.int64), np.asarray(succ_ids, dtype=np.int64)):
+        pos = np.searchsorted(sorted_ids, arr)
+        pos_c = np.minimum(pos, max(sorted_ids.shape[0] - 1, 0))
+        unknown = (pos >= sorted_ids.shape[0]) | (sorted_ids[pos_c] != arr) if arr.size else pos
+        if arr.size and np.any(unknown):
+            bad = np.unique(arr[unknown])
+            raise InvalidNetwork(f"links name unknown activity ids {bad[:10].tolist()}", bad)
+        out.append(by_id[pos_c] if arr.size else arr)
+    return out[0], out[1]
+
+
+@njit(cache=True)
+def _depths(parent):  # pragma: no cover - compiled
+    n = parent.shape[0]
+    depth = np.full(n, -1, dtype=np.int64)
+    path = np.empty(n, dtype=np.int64)
+    for start in range(n):
+        if depth[start] >= 0:
+            continue
+        # Climb until a node of known depth (or a root), then fill the path on the way back.
+        k = 0
+        node = start
+        while node >= 0 and depth[node] < 0:
+            if k >= n:
+                return depth, node
+            path[k] = node
+            k += 1
+            node = parent[node]
+        base = -1 if node < 0 else depth[node]
+        for j in range(k - 1, -1, -1):
+            base += 1
+            depth[path[j]] = base
+    return depth, -1
+
+
+def wbs_order(parent: ArrayLike) -> I64:
+    """Positions of a WBS tree ordered children before parents (deepest first).
+
+    Parameters
+    ----------
+    parent : array_like of int, shape (n,)
+        Position of each node's parent, ``-1`` for a root.
+
+    Raises
+    ------
+    InvalidNetwork
+        A parent out of range or a loop in the parent pointers.
+
+    Examples
+    --------
+    >>> wbs_order([-1, 0, 1, 0]).tolist()
+    [2, 1, 3, 0]
+    """
+    par = np.asarray(parent, dtype=np.int64)
+    n = par.shape[0]
+    bad = np.flatnonzero((par < -1) | (par >= n))
+    if bad.size:
+        raise InvalidNetwork(f"parent out of range at {bad[:10].tolist()}", bad)
+    depth, looping = _depths(par)
+    if looping >= 0:
+        raise InvalidNetwork(f"the WBS parents loop through node {looping}", [looping])
+    return np.argsort(-depth, kind="stable")
+
+
+@njit(cache=True)
+def _rollup(parent, order, values, weights, how, is_parent):  # pragma: no cover - compiled
+    n = parent.shape[0]
+    acc = values.astype(np.float64)
+    wsum = np.zeros(n)
+    if how == 3:
+        for i in range(n):
+            if is_parent[i]:
+                acc[i] = 0.0
+            else:
+                acc[i] = values[i] * weights[i]
+                wsum[i] = weights[i]
+    else:
+        for i in range(n):
+            if is_parent[i]:
+                acc[i] = 0.0 if how == 0 else (np.inf if how == 1 else -np.inf)
+    for k in range(n):
+        i = order[k]
+        p = parent[i]
+        if p < 0:
+            continue
+        if how == 0 or how == 3:
+            acc[p] += acc[i]
+            wsum[p] += wsum[i]
+        elif how == 1:
+            acc[p] = min(acc[p], acc[i])
+        else:
+            acc[p] = max(acc[p], acc[i])
+    if how == 3:
+        for i in range(n):
+            acc[i] = acc[i] / wsum[i] if wsum[i] > 0 else np.nan
+    return acc
+
+
+_HOW = {"sum": 0, "min": 1, "max": 2, "mean": 3}
+
+
+def rollup(
+    parent: ArrayLike,
+    values: ArrayLike,
+    how: Literal["sum", "min", "max", "mean"] = "sum",
+    weights: ArrayLike | None = None,
+    order: Sequence[int] | NDArray[np.int64] | None = None,
+) -> NDArray[np.float64] | I64:
+    """Roll leaf values up a WBS tree: each summary node gets its descendants' aggregate.
+
+    Summary nodes (nodes that are someone's parent) ignore their own input value; leaf
+    nodes keep theirs. Use ``min`` for start dates, ``max`` for finish dates, ``sum`` for
+    work and cost, and ``mean`` with work or duration weights for percent complete.
+
+    Parameters
+    ----------
+    parent : array_like of int, shape (n,)
+        Parent position of each node, ``-1`` for roots.
+    values : array_like, shape (n,)
+        Leaf values (integers stay integers for sum, min and max).
+    how : {"sum", "min", "max", "mean"}
+    weights : array_like, shape (n,), optional
+        Leaf weights for ``mean``; default 1. A summary whose leaves weigh 0 gets NaN.
+    order : array_like of int, optional
+        Result of :func:`wbs_order`, to save recomputing it for several roll-ups.
+
+    Returns
+    -------
+    ndarray, shape (n,)
+
+    Examples
+    --------
+    >>> parent = [-1, 0, 0, 1, 1]  # 0 is the project, 1 a summary, 2, 3, 4 are tasks
+    >>> rollup(parent, [0, 0, 5, 2, 3]).tolist()
+    [10, 5, 5, 2, 3]
+    >>> rollup(parent, [0, 0, 100.0, 50.0, 0.0], "mean", weights=[0, 0, 1, 2, 2]).tolist()
+    [40.0, 25.0, 100.0, 50.0, 0.0]
+    """
+    par = np.asarray(parent, dtype=np.int64)
+    vals = np.asarray(values)
+    if vals.shape != par.shape:
+        raise InvalidNetwork(f"values have shape {vals.shape}, parent has {par.shape}")
+    if how not in _HOW:
+        raise ValueError(f"how must be one of {sorted(_HOW)}, not {how!r}")
+    ordr = wbs_order(par) if order is None else np.asarray(order, dtype=np.int64)
+    is_parent = np.zeros(par.shape[0], dtype=np.bool_)
+    is_parent[par[par >= 0]] = True
+    w = np.ones(par.shape[0]) if weights is None else np.asarray(weights, dtype=np.float64)
+    if vals.dtype.kind in "iu" and how != "mean":
+        # float64 holds every integer below 2**53 exactly: minutes and cents stay exact.
+        out = _rollup(par, ordr, vals.astype(np.float64), w, _HOW[how], is_parent)
+        leafless = is_parent & ~np.isfinite(out)
+        if np.any(leafless):
+            out[leafless] = 0
+        return out.astype(vals.dtype)
+    return _rollup(par, ordr, vals.astype(np.float64), w, _HOW[how], is_parent)
