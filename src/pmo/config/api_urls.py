@@ -1,0 +1,24 @@
+"""/api/v1/: one router for every app's API."""
+
+from rest_framework.routers import DefaultRouter
+
+from pmo.accounts.api.views import MembershipViewSet, UserViewSet
+from pmo.jobs.api.views import JobViewSet
+from pmo.portfolios.api.views import (
+    PortfolioViewSet,
+    ProgramViewSet,
+    ProjectViewSet,
+    StrategicObjectiveViewSet,
+)
+
+router = DefaultRouter()
+router.register("portfolios", PortfolioViewSet, basename="portfolio")
+router.register("objectives", StrategicObjectiveViewSet, basename="objective")
+router.register("programs", ProgramViewSet, basename="program")
+router.register("projects", ProjectViewSet, basename="project")
+router.register("users", UserViewSet, basename="user")
+router.register("memberships", MembershipViewSet, basename="membership")
+router.register("jobs", JobViewSet, basename="job")
+
+app_name = "api"
+urlpatterns = router.urls
