@@ -11,7 +11,7 @@ import numpy as np
 from pmo.engine.selection.heuristics import Workspace, greedy, state_from_columns
 from pmo.engine.selection.highs import model_arrays
 from pmo.engine.selection.model import InfeasibleSelection, SelectionProblem, compile_problem
-from pmo.engine.selection.solver import _solve_compiled
+from pmo.engine.selection.solver import _gap, _solve_compiled
 
 __all__ = ["FrontierPoint", "efficient_frontier"]
 
@@ -112,7 +112,7 @@ def efficient_frontier(
                 budget=int(limit[:nb].sum()),
                 value=float(s.value),
                 bound=float(run.bound),
-                gap=float(max(0.0, 1.0 - s.value / run.bound)) if run.bound > 0 else 0.0,
+                gap=_gap(float(s.value), float(run.bound)),
                 greedy_value=None if g is None else float(g.value),
                 selected=tuple(c.ids[i] for i in np.flatnonzero(s.sel >= 0)),
             )

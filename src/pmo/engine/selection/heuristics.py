@@ -156,10 +156,21 @@ def _removable(i, M, sel):
     mandatory, dep_ptr, dep_idx = M[9], M[12], M[13]
     if sel[i] < 0 or mandatory[i]:
         return False
-    for k in range(dep_ptr[i], dep_ptr[i + 1]):
+    # numba compiles no generator expressions, hence the explicit loop
+    for k in range(dep_ptr[i], dep_ptr[i + 1]):  # noqa: SIM110
         if sel[dep_idx[k]] >= 0:
             return False
     return True
+
+
+@njit(cache=True)
+def _needs(k, i, M):
+    """Whether candidate k requires candidate i directly."""
+    req_ptr, req_idx = M[10], M[11]
+    for q in range(req_ptr[k], req_ptr[k + 1]):  # noqa: SIM110 (numba: no generators)
+        if req_idx[q] == i:
+            return True
+    return False
 
 
 @njit(cache=True)
@@ -238,7 +249,7 @@ def _swap_pass(order, M, sel, resid, gcount, pref, W, deficit):
         if not ready:
             continue
         occ = _occupant(k, M, sel, gcount)
-        if occ == -2 or (occ >= 0 and not _removable(occ, M, sel)):
+        if occ == -2 or (occ >= 0 and not _removable(occ, M, sel)) or _needs(k, occ, M):
             continue
         best_j = -1
         best_i = -1
@@ -285,7 +296,7 @@ def _swap_pass(order, M, sel, resid, gcount, pref, W, deficit):
                 if sel[i] != j:
                     continue
                 gain = opt_value[o] - opt_value[j]
-                if gain <= best_gain or not _removable(i, M, sel):
+                if gain <= best_gain or not _removable(i, M, sel) or _needs(k, i, M):
                     continue
                 covers = True
                 for d in range(nd):

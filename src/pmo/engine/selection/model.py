@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
+from pmo.engine.errors import EngineError
+
 __all__ = [
     "BUDGET_KINDS",
     "Candidate",
@@ -34,7 +36,7 @@ BUDGET_KINDS: tuple[str, ...] = ("total", "capex", "opex")
 CAPACITY = "capacity"
 
 
-class SelectionError(Exception):
+class SelectionError(EngineError):
     """Base of every error raised by portfolio selection."""
 
 
@@ -79,7 +81,8 @@ class InfeasibleSelection(SelectionError):
 
     def __init__(self, conflicts: Sequence[Conflict]) -> None:
         self.conflicts = tuple(conflicts)
-        super().__init__("; ".join(c.message for c in self.conflicts))
+        ids = dict.fromkeys(p for c in self.conflicts for p in c.projects)
+        super().__init__("; ".join(c.message for c in self.conflicts), ids)
 
 
 @dataclass(frozen=True, slots=True)
