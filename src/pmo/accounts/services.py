@@ -31,8 +31,9 @@ def do_grant_role(actor, *, user: User, role: str, scope=None) -> Membership:
     kind = _scope_kind(scope)
     if role not in ROLE_SCOPES[kind]:
         allowed = ", ".join(sorted(Role(r).label for r in ROLE_SCOPES[kind]))
+        where = "organisation-wide" if scope is None else f"on a {kind}"
         raise ValidationError(
-            {"role": f"{Role(role).label} cannot be held on a {kind}; use one of: {allowed}."}
+            {"role": f"{Role(role).label} cannot be held {where}; use one of: {allowed}."}
         )
     if scope is None:
         if not can_create_portfolio(actor):

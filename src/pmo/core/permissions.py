@@ -40,6 +40,16 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
 }
 
 
+ACTION_PHRASES = {
+    Action.VIEW: "view",
+    Action.CONTRIBUTE: "contribute to",
+    Action.CHANGE: "change",
+    Action.ADD_CHILD: "add items inside",
+    Action.DELETE: "delete",
+    Action.MANAGE_MEMBERS: "manage the members of",
+}
+
+
 class PermissionDenied(DjangoPermissionDenied):
     """Raised by ``require`` and by services when the acting user lacks a right.
 
@@ -194,7 +204,7 @@ def can_create_portfolio(user) -> bool:
 def require(user, action: str, obj) -> None:
     """Raise ``PermissionDenied`` with a message naming the action and the object."""
     if not can(user, action, obj):
-        raise PermissionDenied(f"You may not {Action(action).label.lower()} {obj}.")
+        raise PermissionDenied(f"You may not {ACTION_PHRASES[action]} {obj}.")
 
 
 @dataclass(frozen=True, slots=True)

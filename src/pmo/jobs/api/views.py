@@ -1,5 +1,6 @@
 from rest_framework import viewsets
 
+from ..models import Job
 from ..selectors import jobs_of
 from .serializers import JobSerializer
 
@@ -11,4 +12,6 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["status", "kind"]
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Job.objects.none()
         return jobs_of(self.request.user)

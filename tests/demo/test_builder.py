@@ -1,0 +1,66 @@
+import datetime as dt
+
+from django.db import transaction
+
+from pmo.accounts.choices import Role
+from pmo.accounts.models import Membership, User
+from pmo.demo import build_demo
+from pmo.portfolios.models import Portfolio, Program, Project
+
+AS_OF = dt.date(2026, 11, 23)
+
+
+def snapshot():
+    return [
+        (
+            p.code,
+            p.name,
+            p.program.code if p.program else None,
+            p.status,
+            p.phase,
+            p.health,
+            p.planned_start,
+            p.planned_finish,
+            p.manager.username,
+        )
+        for p in Project.objects.select_related("program", "manager").order_by("code")
+    ]
+
+
+def build_and_capture(**kwargs):
+    with transaction.atomic():
+        build_demo(as_of=AS_OF, **kwargs)
+        captured = snapshot()
+        transaction.set_rollback(True)
+    return captured
+
+
+def test_standard_demo_is_a_believable_organisation(db):
+    summary = build_demo(seed=7, as_of=AS_OF)
+    assert (summary.portfolios, summary.programs, summary.projects) == (1, 3, 24)
+    assert Portfolio.objects.get().objectives.count() == 5
+    assert Program.objects.count() == 3
+    roles = set(Membership.objects.values_list("role", flat=True))
+    assert roles == set(Role.values)
+    assert len(set(Project.objects.values_list("health", flat=True))) == 3
+    assert len(set(Project.objects.values_list("phase", flat=True))) >= 4
+    assert Project.objects.filter(program__isnull=True).exists()
+    for project in Project.objects.all():
+        assert project.planned_finish >= project.planned_start
+        if project.status == "completed":
+            assert project.planned_finish < AS_OF
+        assert project.objectives.exists()
+    assert User.objects.filter(username__startswith="pm.").count() == 8
+
+
+def test_same_seed_gives_the_same_organisation(db):
+    assert build_and_capture(seed=3) == build_and_capture(seed=3)
+    assert build_and_capture(seed=3) != build_and_capture(seed=4)
+
+
+def test_scale_builds_a_large_portfolio(db, django_assert_max_num_queries):
+    with django_assert_max_num_queries(40):
+        summary = build_demo(seed=1, projects=200, as_of=AS_OF)
+    assert summary.projects == 200
+    assert summary.programs == 25
+    assert Project.objects.count() == 200
