@@ -15,6 +15,7 @@ from pmo.engine.selection import (
     InfeasibleSelection,
     InvalidSelectionInput,
     SelectionProblem,
+    blend_values,
     efficient_frontier,
     greedy_selection,
     marginal_values,
@@ -459,3 +460,44 @@ def test_frontier_marks_levels_where_mandatory_projects_do_not_fit() -> None:
     pts = efficient_frontier(p, [0.2, 1.0], gap=0.0)
     assert pts[0].value is None and pts[1].value == 1.0
     assert efficient_frontier(p, [1.1], gap=0.0)[0].value == 11.0
+
+
+def test_budget_with_slack_still_binds_when_it_alone_keeps_a_project_out() -> None:
+    x = Candidate("X", 10, capex=[70])
+    y = Candidate("Y", 5, capex=[40], demand={"dev": [1]})
+    z = Candidate("Z", 1, capex=[10], demand={"dev": [2]})
+    p = SelectionProblem(candidates=[x, y, z], budget_total=[100], roles=["dev"], capacity=[[1]])
+    sel = solve(p, gap=0.0)
+    assert sel.selected == ("X",)
+    (budget,) = sel.budget
+    (dev,) = sel.capacity
+    assert (budget.slack, budget.binding) == (30.0, True)
+    # Z needs 2 developers: the capacity alone keeps it out although 1 is free
+    assert (dev.slack, dev.binding) == (1.0, True)
+
+
+def test_initial_portfolio_is_a_warm_start() -> None:
+    p = SelectionProblem(candidates=[A, B, C], budget_total=[100])
+    sel = solve(p, use_milp=False, initial=["B", "C"])
+    assert sel.value == 16.0
+    assert solve(p, gap=0.0, initial={"A": 0}).selected == ("A", "C")
+    with pytest.raises(InvalidSelectionInput, match="unknown candidate 'Q'"):
+        solve(p, initial=["Q"])
+
+
+def test_marginal_value_of_a_mandatory_project_is_what_the_mandate_costs() -> None:
+    m = Candidate("M", 1, capex=[60], mandatory=True)
+    p = SelectionProblem(candidates=[m, B, C], budget_total=[100])
+    sel = solve(p, gap=0.0)
+    assert sel.selected == ("M", "C")
+    # without M: B + C = 13 instead of 7
+    assert marginal_values(p, sel, ["M"]) == {"M": -6.0}
+    # B cannot join M at all (60 + 50 > 100)
+    assert marginal_values(p, sel, ["B"]) == {"B": -np.inf}
+
+
+def test_blend_values_puts_score_and_npv_on_one_scale() -> None:
+    v = blend_values([80, 40, 0], [1_000, 4_000, -2_000], 0.25)
+    assert v.tolist() == pytest.approx([0.75 * 1 + 0.25 * 0.25, 0.75 * 0.5 + 0.25, -0.125])
+    with pytest.raises(InvalidSelectionInput):
+        blend_values([1], [1], 1.5)

@@ -18,6 +18,7 @@ from pmo.engine.selection.model import (
     Selection,
     SelectionError,
     SelectionProblem,
+    blend_values,
     compile_problem,
 )
 from pmo.engine.selection.solver import greedy_selection, marginal_values, solve
@@ -33,6 +34,7 @@ __all__ = [
     "Selection",
     "SelectionError",
     "SelectionProblem",
+    "blend_values",
     "compile_problem",
     "efficient_frontier",
     "greedy_selection",

@@ -28,6 +28,7 @@ __all__ = [
     "Selection",
     "SelectionError",
     "SelectionProblem",
+    "blend_values",
     "compile_problem",
 ]
 
@@ -213,9 +214,7 @@ class ProjectOutcome:
     reduced_cost : float
         ``value - resource_price`` minus the prices of its logical constraints: positive
         means the LP wants more of it, negative that inclusion loses value at the margin.
-    marginal : float or None
-        Re-solve-based change of the optimum when this candidate's inclusion is flipped
-        (set by `marginal_values`; None until then).
+        The exact, re-solve-based figure is `marginal_values`'.
     """
 
     id: str
@@ -224,7 +223,6 @@ class ProjectOutcome:
     value: float
     resource_price: float
     reduced_cost: float
-    marginal: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -346,6 +344,39 @@ class Compiled:
         out.limit = np.asarray(limit, dtype=np.float64)
         out.tol = _tolerance(out.limit, out.n_budget_rows)
         return out
+
+
+def blend_values(scores: Sequence[float], npvs: Sequence[float], npv_weight: float) -> np.ndarray:
+    """Candidate values mixing a weighted score and an NPV on one scale.
+
+    Each is divided by its largest magnitude, so both run to 1, then mixed as
+    ``(1 - npv_weight) * score + npv_weight * npv``.
+
+    Parameters
+    ----------
+    scores : sequence of float
+        Weighted scores (e.g. AHP-weighted criteria).
+    npvs : sequence of float
+        Net present values, in any money unit.
+    npv_weight : float
+        In [0, 1]: 0 uses the score alone, 1 the NPV alone.
+
+    Examples
+    --------
+    >>> blend_values([80, 40], [1_000, 3_000], 0.5).round(4).tolist()
+    [0.6667, 0.75]
+    """
+    if not 0.0 <= npv_weight <= 1.0:
+        raise InvalidSelectionInput("npv_weight must be between 0 and 1")
+    s = np.asarray(scores, dtype=np.float64)
+    v = np.asarray(npvs, dtype=np.float64)
+    if s.shape != v.shape:
+        raise InvalidSelectionInput("one score and one NPV per candidate")
+    s_top = np.abs(s).max(initial=0.0)
+    v_top = np.abs(v).max(initial=0.0)
+    s_n = s / s_top if s_top > 0 else s
+    v_n = v / v_top if v_top > 0 else v
+    return (1.0 - npv_weight) * s_n + npv_weight * v_n
 
 
 def _csr_lists(lists: Sequence[Sequence[int]]) -> tuple[np.ndarray, np.ndarray]:
