@@ -10,7 +10,11 @@ from pmo.portfolios.models import Portfolio, Project
 from ..conftest import make_user
 from .conftest import log_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.xdist_group("browser"),
+    pytest.mark.django_db(transaction=True),
+]
 
 
 def test_create_program_and_project_through_the_ui(page, screenshot):
