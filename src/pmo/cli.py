@@ -76,8 +76,8 @@ def cmd_demo(args) -> int:
     print(
         "\n"
         f"  pmo is running at {url}\n"
-        f"  Log in as {DEMO_USERNAME} / {DEMO_PASSWORD} (PMO admin), or as any demo person\n"
-        "  (e.g. pm.moreau, team.okafor, exec.lindqvist) with password 'demo'.\n"
+        f"  Log in as {DEMO_USERNAME} / {DEMO_PASSWORD} (PMO admin), or as a demo person\n"
+        f"  with password 'demo': {_demo_logins()}\n"
         "  Press Ctrl-C to stop.\n",
         flush=True,
     )
@@ -91,6 +91,18 @@ def cmd_demo(args) -> int:
             worker.wait(timeout=10)
         except subprocess.TimeoutExpired:
             worker.kill()
+
+
+def _demo_logins() -> str:
+    """One username per role, read from the database so the hint is always true."""
+    from pmo.accounts.models import Membership
+
+    seen: dict[str, str] = {}
+    for role, username in Membership.objects.order_by("user__username").values_list(
+        "role", "user__username"
+    ):
+        seen.setdefault(role, username)
+    return ", ".join(f"{username} ({role.replace('_', ' ')})" for role, username in seen.items())
 
 
 def cmd_serve(args) -> int:
