@@ -179,8 +179,9 @@ class ConstraintUse:
     limit, used, slack : float
         ``slack = limit - used``.
     binding : bool
-        The slack is smaller than what the cheapest unselected user of the row needs,
-        or zero: the constraint is what stops the portfolio from growing there.
+        No slack is left, or this row alone keeps out a candidate of positive value
+        whose prerequisites are in and whose exclusive groups are free: raising this
+        limit is what would let the portfolio grow.
     shadow_price : float
         Value of one more unit of the limit in the LP relaxation (0 when slack).
     """
@@ -252,8 +253,9 @@ class Selection:
     projects : tuple of ProjectOutcome
         One entry per candidate, in input order.
     source : str
-        What found the portfolio: ``"greedy"``, ``"lp-rounding"``, ``"local-search"``,
-        ``"milp"`` or ``"exhaustive"``.
+        What found the portfolio: ``"warm start"``, ``"greedy"``, ``"lp-rounding"``,
+        ``"local-search"``, ``"repair"`` (forced projects, then filled), ``"milp"`` or
+        ``"milp + local-search"``.
     """
 
     selected: tuple[str, ...]

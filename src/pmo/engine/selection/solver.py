@@ -94,6 +94,7 @@ class _Run:
         seed_cols: np.ndarray,
     ) -> None:
         ws = self.ws
+        t_start = time.perf_counter()
         self.offer(warm, "warm start")
         lp = solve_lp(self.model, max(deadline - time.perf_counter(), 0.5), self.threads)
         if lp is None:
@@ -121,7 +122,8 @@ class _Run:
             improved = improve(ws, _copy(self.best), dual if lp.optimal else None, deadline)
             if improved.value > before + 1e-9 * max(1.0, abs(before)):
                 self.offer(improved, "local-search")
-        left = deadline - time.perf_counter()
+        # HiGHS gets what is left but a slice for polishing its answer afterwards
+        left = deadline - time.perf_counter() - 0.02 * (deadline - t_start)
         if use_milp and self.gap() > gap and left > 0.05:
             start = None
             if self.best is not None:
@@ -133,6 +135,13 @@ class _Run:
                 self.offer(s, "milp")
             if np.isfinite(out.bound):
                 self.bound = min(self.bound, out.bound)
+            if self.best is not None and self.gap() > gap and self.source == "milp":
+                # HiGHS stopped on time: a pass of exchanges often still finds a gain
+                polished = improve(
+                    ws, _copy(self.best), dual if lp.optimal else None, deadline, max_rounds=3
+                )
+                if polished.value > self.best.value + 1e-9 * max(1.0, abs(self.best.value)):
+                    self.offer(polished, "milp + local-search")
         if self.best is not None:
             self.bound = max(self.bound, self.best.value)
 
@@ -242,7 +251,9 @@ def _solve_compiled(
     t0 = time.perf_counter()
     seed_cols = forced_start(c)
     run = _Run(c, threads, model)
-    run.run(t0 + float(time_limit), gap, use_milp, warm, seed_cols)
+    # keep back what explaining the answer takes, so the call returns within its limit
+    reserve = min(0.05 * float(time_limit), 1e-5 * c.n_opts + 1e-7 * c.matrix.nnz)
+    run.run(t0 + float(time_limit) - reserve, gap, use_milp, warm, seed_cols)
     if run.best is None:
         # forced_start placed the forced set, so a portfolio exists: HiGHS ran out of time
         base = state_from_columns(run.ws, seed_cols)
@@ -303,7 +314,8 @@ def solve(
     t0 = time.perf_counter()
     c = compile_problem(problem)
     warm = _warm_state(c, initial)
-    run, _ = _solve_compiled(c, time_limit, gap, use_milp, warm, threads)
+    left = float(time_limit) - (time.perf_counter() - t0)
+    run, _ = _solve_compiled(c, max(left, 0.1), gap, use_milp, warm, threads)
     return _result(c, run, gap, time.perf_counter() - t0)
 
 
