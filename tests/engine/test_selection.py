@@ -103,7 +103,7 @@ def problems(draw: st.DrawFn, max_n: int = 7, shifting: bool = True) -> Selectio
         cands.append(
             Candidate(
                 id=f"P{i}",
-                value=float(draw(st.integers(0, 30))),
+                value=float(draw(st.integers(-10, 30))),
                 capex=draw(st.lists(st.integers(0, 9), min_size=dur, max_size=dur)),
                 opex=draw(st.lists(st.integers(0, 3), min_size=dur, max_size=dur)),
                 demand={

@@ -67,17 +67,18 @@ def _groups(i, delta, M, gcount):
 
 
 @njit(cache=True)
-def _try_add(i, M, sel, resid, gcount, pref, W):
+def _try_add(i, M, sel, resid, gcount, pref, W, min_gain):
     """Add candidate i with its unselected prerequisites, or change nothing.
 
-    Columns are tried in the order of ``pref``. Returns the value added, or -1.0 when the
-    package does not fit (a package is never empty, values may be 0).
+    Columns are tried in the order of ``pref``. Returns the value added (which may be
+    negative or zero), or -inf when the package does not fit or would add no more than
+    ``min_gain`` (a worthless prerequisite can outweigh its dependent).
     """
     item_ptr, opt_value = M[0], M[2]
     req_ptr, req_idx, grp_ptr, grp_idx = M[10], M[11], M[14], M[15]
     stamp, counter, pkg = W
     if sel[i] >= 0:
-        return -1.0
+        return -np.inf
     counter[0] += 1
     mark = counter[0]
     max_pkg = pkg.shape[0]
@@ -92,7 +93,7 @@ def _try_add(i, M, sel, resid, gcount, pref, W):
             a = req_idx[k]
             if sel[a] < 0 and stamp[a] != mark:
                 if n >= max_pkg:
-                    return -1.0
+                    return -np.inf
                 stamp[a] = mark
                 pkg[n] = a
                 n += 1
@@ -111,7 +112,7 @@ def _try_add(i, M, sel, resid, gcount, pref, W):
     if not ok:
         for q in range(m):
             _groups(pkg[q], -1, M, gcount)
-        return -1.0
+        return -np.inf
     placed = 0
     gained = 0.0
     for q in range(n):
@@ -128,25 +129,25 @@ def _try_add(i, M, sel, resid, gcount, pref, W):
         sel[u] = chosen
         gained += opt_value[chosen]
         placed += 1
-    if placed < n:
+    if placed < n or gained <= min_gain:
         for q in range(placed):
             u = pkg[q]
             _consume(sel[u], -1.0, M, resid)
             sel[u] = -1
         for q in range(n):
             _groups(pkg[q], -1, M, gcount)
-        return -1.0
+        return -np.inf
     return gained
 
 
 @njit(cache=True)
-def _fill(order, M, sel, resid, gcount, pref, W):
+def _fill(order, M, sel, resid, gcount, pref, W, min_gain):
     """Offer every candidate of ``order`` in turn; returns the value added."""
     gained = 0.0
     for i in order:
         if sel[i] < 0:
-            got = _try_add(i, M, sel, resid, gcount, pref, W)
-            if got > 0.0:
+            got = _try_add(i, M, sel, resid, gcount, pref, W, min_gain)
+            if got > -np.inf:
                 gained += got
     return gained
 
@@ -317,8 +318,8 @@ def _swap_pass(order, M, sel, resid, gcount, pref, W, deficit):
         _put(k, best_j, M, sel, resid, gcount)
         gain_total += opt_value[best_j]
         if best_i >= 0:
-            got = _try_add(best_i, M, sel, resid, gcount, pref, W)
-            if got > 0.0:
+            got = _try_add(best_i, M, sel, resid, gcount, pref, W, 0.0)
+            if got > -np.inf:
                 gain_total += got
     return gain_total
 
@@ -399,13 +400,16 @@ class Workspace:
             pref[lo:hi] = lo + np.argsort(-c.opt_value[lo:hi], kind="stable")
         return pref
 
-    def fill(self, s: State, order: np.ndarray, pref: np.ndarray) -> None:
-        s.value += _fill(order, self.M, s.sel, s.resid, s.gcount, pref, self.W)
+    def fill(self, s: State, order: np.ndarray, pref: np.ndarray, forced: bool = False) -> None:
+        """Offer ``order`` in turn; only packages that add value unless ``forced``."""
+        floor = -np.inf if forced else 0.0
+        _fill(order, self.M, s.sel, s.resid, s.gcount, pref, self.W, floor)
+        s.value = self.value_of(s.sel)
 
     def seed_forced(self, s: State, pref: np.ndarray) -> bool:
         """Put in every mandatory candidate (and prerequisites); False if some do not fit."""
         forced = np.flatnonzero(self.c.mandatory)
-        self.fill(s, forced.astype(np.int64), pref)
+        self.fill(s, forced.astype(np.int64), pref, forced=True)
         return bool(np.all(s.sel[forced] >= 0))
 
     def value_of(self, sel: np.ndarray) -> float:
@@ -551,7 +555,7 @@ def improve(
             break
         gained = _shift_pass(ws.M, s.sel, s.resid, s.gcount)
         gained += _swap_pass(by_value, ws.M, s.sel, s.resid, s.gcount, pref, ws.W, ws.deficit)
-        gained += _fill(order, ws.M, s.sel, s.resid, s.gcount, pref, ws.W)
+        gained += _fill(order, ws.M, s.sel, s.resid, s.gcount, pref, ws.W, 0.0)
         s.value += gained
         if gained <= 1e-9 * max(1.0, abs(s.value)):
             break
