@@ -141,8 +141,9 @@ def problems(draw: st.DrawFn, max_n: int = 7, shifting: bool = True) -> Selectio
 def test_random_instances_match_brute_force(p: SelectionProblem) -> None:
     best = brute_force(p)
     if best is None:
-        with pytest.raises(InfeasibleSelection):
+        with pytest.raises(InfeasibleSelection) as err:
             solve(p, gap=0.0)
+        assert err.value.conflicts and all(c.projects for c in err.value.conflicts)
         return
     sel = solve(p, gap=0.0)
     assert violations(p, sel.starts) == []
@@ -383,6 +384,31 @@ def test_mandatory_projects_in_one_exclusive_group() -> None:
         InfeasibleSelection, match=r"mandatory projects A, B are mutually exclusive"
     ):
         solve(p)
+
+
+def test_exclusive_clash_through_a_prerequisite_and_capex_budget() -> None:
+    p = SelectionProblem(
+        candidates=[
+            Candidate("A", 1, capex=[40]),
+            Candidate("B", 1, capex=[30], mandatory=True, requires=("A",)),
+            Candidate("C", 1, capex=[50], mandatory=True),
+        ],
+        budget_capex=[100],
+        period_labels=["FY27"],
+        exclusive_groups=[["A", "C"]],
+    )
+    with pytest.raises(InfeasibleSelection) as err:
+        solve(p)
+    assert str(err.value) == (
+        "mandatory projects A (prerequisite of B), C are mutually exclusive "
+        "(exclusive group A/C, group 0); "
+        "mandatory projects A (prerequisite of B), B, C need 1.20 of capex in FY27 "
+        "but the budget is 1.00"
+    )
+    assert [c.constraints for c in err.value.conflicts] == [
+        ("exclusive group A/C",),
+        ("capex budget FY27",),
+    ]
 
 
 def test_shifting_conflict_is_reduced_to_the_clashing_rows_and_projects() -> None:
