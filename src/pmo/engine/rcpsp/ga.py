@@ -23,10 +23,10 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-from .instance import Compiled, Instance, compile_instance
+from .instance import NO_DEADLINE, Compiled, Instance, compile_instance
 from .justify import justify_kernel
 from .priority import priority_values, sample_list_kernel
-from .sgs import serial_sgs_kernel
+from .sgs import serial_backward_kernel, serial_sgs_kernel
 
 __all__ = ["GaResult", "genetic_algorithm"]
 
@@ -126,12 +126,54 @@ def _is_successor(c, i, j):
 
 
 @njit(cache=True)
-def _mutate(c, order, rate, rng):
+def _mutate(c, order, rate, rng, right):
     for k in range(c.n - 1):
-        if rng.random() < rate and not _is_successor(c, order[k], order[k + 1]):
+        if rng.random() >= rate:
+            continue
+        if right:
+            linked = _is_successor(c, order[k + 1], order[k])
+        else:
+            linked = _is_successor(c, order[k], order[k + 1])
+        if not linked:
             tmp = order[k]
             order[k] = order[k + 1]
             order[k + 1] = tmp
+
+
+@njit(cache=True)
+def _shift_move(c, order, rng, right, pos):
+    # Move one activity to a random list position between its last "before"
+    # neighbour (predecessor on a left list, successor on a right one) and its first
+    # "after" neighbour, keeping the list a valid order.
+    n = c.n
+    for k in range(n):
+        pos[order[k]] = k
+    p = rng.integers(0, n)
+    j = order[p]
+    lo = 0
+    hi = n - 1
+    for e in range(c.pred_ptr[j], c.pred_ptr[j + 1]):
+        q = pos[c.pred_idx[e]]
+        if right:
+            if q - 1 < hi:
+                hi = q - 1
+        elif q + 1 > lo:
+            lo = q + 1
+    for e in range(c.succ_ptr[j], c.succ_ptr[j + 1]):
+        q = pos[c.succ_idx[e]]
+        if right:
+            if q + 1 > lo:
+                lo = q + 1
+        elif q - 1 < hi:
+            hi = q - 1
+    target = lo + rng.integers(0, hi - lo + 1)
+    if target > p:
+        for k in range(p, target):
+            order[k] = order[k + 1]
+    else:
+        for k in range(p, target, -1):
+            order[k] = order[k - 1]
+    order[target] = j
 
 
 @njit(cache=True)
@@ -143,7 +185,339 @@ def _same(a, b):
 
 
 @njit(cache=True)
-def _init_population(c, values, alpha, rng, pop_order, pop_start, pop_v, pop_m, pop_t, passes):
+def _shift_to_zero(c, start):
+    low = start[0]
+    for j in range(c.n):
+        if start[j] < low:
+            low = start[j]
+    mk = 0
+    for j in range(c.n):
+        start[j] -= low
+        if start[j] + c.dur[j] > mk:
+            mk = start[j] + c.dur[j]
+    return mk
+
+
+@njit(cache=True)
+def _order_finish_desc(c, start, order):
+    key = np.empty(c.n, dtype=np.int64)
+    for j in range(c.n):
+        key[j] = -((start[j] + c.dur[j]) * c.n + c.rank[j])
+    idx = np.argsort(key)
+    for k in range(c.n):
+        order[k] = idx[k]
+
+
+@njit(cache=True)
+def _order_start(c, start, order):
+    key = np.empty(c.n, dtype=np.int64)
+    for j in range(c.n):
+        key[j] = start[j] * c.n + c.rank[j]
+    idx = np.argsort(key)
+    for k in range(c.n):
+        order[k] = idx[k]
+
+
+@njit(cache=True)
+def _forward_then_back(c, order, fstart, bstart, border, avail):
+    # Bi-population step from a left list: forward decode (one schedule), then one
+    # backward pass (a second) gives the right-justified twin, shifted to start at 0.
+    mk, viol = serial_sgs_kernel(c, order, fstart, avail)
+    _order_start(c, fstart, order)
+    _order_finish_desc(c, fstart, border)
+    serial_backward_kernel(c, border, mk, bstart, avail)
+    bmk = _shift_to_zero(c, bstart)
+    _order_finish_desc(c, bstart, border)
+    return mk, bmk
+
+
+@njit(cache=True)
+def _back_then_forward(c, order, bstart, fstart, forder, avail):
+    # Mirror of _forward_then_back for a right list: backward decode from the end of
+    # the horizon (capacities are constant here, so a shift keeps it feasible).
+    horizon = avail.shape[0]
+    serial_backward_kernel(c, order, horizon, bstart, avail)
+    bmk = _shift_to_zero(c, bstart)
+    _order_finish_desc(c, bstart, order)
+    _order_start(c, bstart, forder)
+    mk, viol = serial_sgs_kernel(c, forder, fstart, avail)
+    _order_start(c, fstart, forder)
+    return bmk, mk
+
+
+@njit(cache=True)
+def _fwd_from(c, bstart, forder, fstart, avail):
+    _order_start(c, bstart, forder)
+    mk, viol = serial_sgs_kernel(c, forder, fstart, avail)
+    _order_start(c, fstart, forder)
+    return mk
+
+
+@njit(cache=True)
+def _bwd_from(c, fstart, mk, border, bstart, avail):
+    _order_finish_desc(c, fstart, border)
+    serial_backward_kernel(c, border, mk, bstart, avail)
+    bmk = _shift_to_zero(c, bstart)
+    _order_finish_desc(c, bstart, border)
+    return bmk
+
+
+@njit(cache=True)
+def _peak_window(c, start, loads, frac_lo, frac_hi, rng, profile):
+    # The father's busiest stretch: the window of random length with the largest
+    # resource utilisation, as time bounds [a, b).
+    mk = 0
+    for j in range(c.n):
+        if start[j] + c.dur[j] > mk:
+            mk = start[j] + c.dur[j]
+    for t in range(mk + 1):
+        profile[t] = 0.0
+    for j in range(c.n):
+        if c.dur[j] > 0:
+            profile[start[j]] += loads[j]
+            profile[start[j] + c.dur[j]] -= loads[j]
+    run = 0.0
+    for t in range(mk):
+        run += profile[t]
+        profile[t] = run
+    lo = max(1, int(frac_lo * mk))
+    hi = max(lo, int(frac_hi * mk))
+    length = lo + rng.integers(0, hi - lo + 1)
+    if length >= mk:
+        return 0, mk
+    window = 0.0
+    for t in range(length):
+        window += profile[t]
+    best = window
+    best_a = 0
+    for a in range(1, mk - length + 1):
+        window += profile[a + length - 1] - profile[a - 1]
+        if window > best + 1e-9:
+            best = window
+            best_a = a
+    return best_a, best_a + length
+
+
+@njit(cache=True)
+def _peak_crossover(c, mother, father, fstart, right, a, b, child, taken):
+    # The father's block of activities in [a, b) (by start for a left list, by finish
+    # for a right list) is kept as is; what comes before it in the father is put in
+    # the mother's order, and so is what comes after.
+    n = c.n
+    for j in range(n):
+        taken[j] = 0
+    for j in range(n):
+        if right:
+            f = fstart[j] + c.dur[j]
+            if f > b:
+                taken[j] = 1
+            elif f > a:
+                taken[j] = 2
+        else:
+            if fstart[j] < a:
+                taken[j] = 1
+            elif fstart[j] < b:
+                taken[j] = 2
+    k = 0
+    for p in range(n):
+        if taken[mother[p]] == 1:
+            child[k] = mother[p]
+            k += 1
+    for p in range(n):
+        if taken[father[p]] == 2:
+            child[k] = father[p]
+            k += 1
+    for p in range(n):
+        if taken[mother[p]] == 0:
+            child[k] = mother[p]
+            k += 1
+
+
+@njit(cache=True)
+def _insert(c, pop_order, pop_start, pop_v, pop_m, pop_t, lo, hi, order, start, v, m, t):
+    worst = lo
+    for i in range(lo + 1, hi):
+        if _better(pop_v[worst], pop_m[worst], pop_t[worst], pop_v[i], pop_m[i], pop_t[i]):
+            worst = i
+    if not _better(v, m, t, pop_v[worst], pop_m[worst], pop_t[worst]):
+        return False
+    for i in range(lo, hi):
+        if pop_m[i] == m and _same(pop_start[i], start):
+            return False
+    for k in range(c.n):
+        pop_order[worst, k] = order[k]
+        pop_start[worst, k] = start[k]
+    pop_v[worst] = v
+    pop_m[worst] = m
+    pop_t[worst] = t
+    return True
+
+
+@njit(cache=True)
+def _pick(rng, pop_v, pop_m, pop_t, lo, hi, tournament):
+    a = lo + rng.integers(0, hi - lo)
+    for _ in range(tournament - 1):
+        b = lo + rng.integers(0, hi - lo)
+        if _better(pop_v[b], pop_m[b], pop_t[b], pop_v[a], pop_m[a], pop_t[a]):
+            a = b
+    return a
+
+
+@njit(cache=True)
+def _bipop_init(c, values, alpha, rng, pop_order, pop_start, pop_v, pop_m, pop_t):
+    n = c.n
+    size = pop_order.shape[0] // 2
+    avail = c.base_avail.copy()
+    missing = np.empty(n, dtype=np.int64)
+    elig = np.empty(n, dtype=np.int64)
+    for i in range(size):
+        bias = 60.0 if i == 0 else alpha
+        sample_list_kernel(c, values, bias, rng, pop_order[i], missing, elig)
+        mk, bmk = _forward_then_back(
+            c, pop_order[i], pop_start[i], pop_start[size + i], pop_order[size + i], avail
+        )
+        pop_m[i] = mk
+        pop_m[size + i] = bmk
+        pop_v[i] = 0
+        pop_v[size + i] = 0
+        pop_t[i] = _tiebreak(c, pop_start[i])
+        pop_t[size + i] = _tiebreak(c, pop_start[size + i])
+    return 2 * size
+
+
+@njit(cache=True)
+def _bipop_restart(c, values, alpha, rng, pop_order, pop_start, pop_v, pop_m, pop_t, keep):
+    # Keep the best ``keep`` of each side, resample the rest: fresh material for a
+    # population that has converged.
+    n = c.n
+    size = pop_order.shape[0] // 2
+    avail = c.base_avail.copy()
+    missing = np.empty(n, dtype=np.int64)
+    elig = np.empty(n, dtype=np.int64)
+    used = 0
+    for side in range(2):
+        lo = side * size
+        key = np.empty(size, dtype=np.int64)
+        for i in range(size):
+            key[i] = pop_m[lo + i] * (1 << 20) + i
+        idx = np.argsort(key)
+        for r in range(keep, size):
+            i = lo + idx[r]
+            # Sample a list, decode it, and keep the twin that belongs on this side.
+            fo = np.empty(n, dtype=np.int64)
+            fs = np.empty(n, dtype=np.int64)
+            bo = np.empty(n, dtype=np.int64)
+            bs = np.empty(n, dtype=np.int64)
+            sample_list_kernel(c, values, alpha, rng, fo, missing, elig)
+            mk, bmk = _forward_then_back(c, fo, fs, bs, bo, avail)
+            used += 2
+            if side == 0:
+                pop_order[i] = fo
+                pop_start[i] = fs
+                pop_m[i] = mk
+            else:
+                pop_order[i] = bo
+                pop_start[i] = bs
+                pop_m[i] = bmk
+            pop_v[i] = 0
+            pop_t[i] = _tiebreak(c, pop_start[i])
+    return used
+
+
+@njit(cache=True)
+def _bipop_evolve(
+    c, rng, pop_order, pop_start, pop_v, pop_m, pop_t, budget, mutation, tournament,
+    p_peak, frac_lo, frac_hi, loads, insert_both, extra, p_elite, shifts, elite_pick,
+):
+    n = c.n
+    size = pop_order.shape[0] // 2
+    avail = c.base_avail.copy()
+    child = np.empty(n, dtype=np.int64)
+    child2 = np.empty(n, dtype=np.int64)
+    s1 = np.empty(n, dtype=np.int64)
+    s2 = np.empty(n, dtype=np.int64)
+    taken = np.empty(n, dtype=np.int64)
+    profile = np.empty(avail.shape[0] + 1, dtype=np.float64)
+    used = 0
+    side = 0
+    while used < budget:
+        lo = side * size
+        hi = lo + size
+        if rng.random() < p_elite:
+            e_i = lo
+            for i in range(lo + 1, hi):
+                if _better(pop_v[i], pop_m[i], pop_t[i], pop_v[e_i], pop_m[e_i], pop_t[e_i]):
+                    e_i = i
+            if elite_pick > 0:
+                e_i = _pick(rng, pop_v, pop_m, pop_t, lo, hi, elite_pick)
+            for k in range(n):
+                child[k] = pop_order[e_i, k]
+            for _ in range(shifts):
+                _shift_move(c, child, rng, side == 1, taken)
+        else:
+            m_i = _pick(rng, pop_v, pop_m, pop_t, lo, hi, tournament)
+            f_i = _pick(rng, pop_v, pop_m, pop_t, lo, hi, tournament)
+            if rng.random() < p_peak:
+                a, b = _peak_window(c, pop_start[f_i], loads, frac_lo, frac_hi, rng, profile)
+                _peak_crossover(c, pop_order[m_i], pop_order[f_i], pop_start[f_i], side == 1,
+                                a, b, child, taken)
+            else:
+                q1 = rng.integers(0, n + 1)
+                q2 = rng.integers(0, n + 1)
+                if q1 > q2:
+                    q1, q2 = q2, q1
+                _crossover(c, pop_order[m_i], pop_order[f_i], q1, q2, child, taken)
+            _mutate(c, child, mutation, rng, side == 1)
+        if side == 0:
+            mk, bmk = _forward_then_back(c, child, s1, s2, child2, avail)
+        else:
+            bmk, mk = _back_then_forward(c, child, s2, s1, child2, avail)
+            tmpo = child
+            child = child2
+            child2 = tmpo
+        used += 2
+        # child/s1/mk: left schedule; child2/s2/bmk: right schedule.
+        last = 1 - side
+        k = 0
+        while k < extra:
+            if last == 1:
+                if bmk >= mk:
+                    break
+                mk2 = _fwd_from(c, s2, child, s1, avail)
+                used += 1
+                k += 1
+                improved = mk2 < bmk
+                mk = mk2
+                last = 0
+            else:
+                if mk >= bmk:
+                    break
+                bmk2 = _bwd_from(c, s1, mk, child2, s2, avail)
+                used += 1
+                k += 1
+                improved = bmk2 < mk
+                bmk = bmk2
+                last = 1
+            if not improved:
+                break
+        if side == 0:
+            _insert(c, pop_order, pop_start, pop_v, pop_m, pop_t, size, 2 * size, child2, s2,
+                    0, bmk, _tiebreak(c, s2))
+            if insert_both:
+                _insert(c, pop_order, pop_start, pop_v, pop_m, pop_t, 0, size, child, s1,
+                        0, mk, _tiebreak(c, s1))
+        else:
+            _insert(c, pop_order, pop_start, pop_v, pop_m, pop_t, 0, size, child, s1,
+                    0, mk, _tiebreak(c, s1))
+            if insert_both:
+                _insert(c, pop_order, pop_start, pop_v, pop_m, pop_t, size, 2 * size, child2, s2,
+                        0, bmk, _tiebreak(c, s2))
+        side = 1 - side
+    return used
+
+
+@njit(cache=True)
+def _single_init(c, values, alpha, rng, pop_order, pop_start, pop_v, pop_m, pop_t):
     n = c.n
     size = pop_order.shape[0]
     avail = c.base_avail.copy()
@@ -153,12 +527,9 @@ def _init_population(c, values, alpha, rng, pop_order, pop_start, pop_v, pop_m, 
     elig = np.empty(n, dtype=np.int64)
     used = 0
     for i in range(size):
-        if i == 0:
-            # The deterministic rule itself: an effectively infinite bias.
-            sample_list_kernel(c, values, 60.0, rng, pop_order[i], missing, elig)
-        else:
-            sample_list_kernel(c, values, alpha, rng, pop_order[i], missing, elig)
-        mk, viol, u = _evaluate(c, pop_order[i], pop_start[i], work, tmp, avail, passes)
+        bias = 60.0 if i == 0 else alpha
+        sample_list_kernel(c, values, bias, rng, pop_order[i], missing, elig)
+        mk, viol, u = _evaluate(c, pop_order[i], pop_start[i], work, tmp, avail, 1)
         used += u
         pop_v[i] = viol
         pop_m[i] = mk if mk >= 0 else 1 << 60
@@ -167,9 +538,12 @@ def _init_population(c, values, alpha, rng, pop_order, pop_start, pop_v, pop_m, 
 
 
 @njit(cache=True)
-def _evolve(
-    c, rng, pop_order, pop_start, pop_v, pop_m, pop_t, budget, mutation, passes, tournament
+def _single_evolve(
+    c, rng, pop_order, pop_start, pop_v, pop_m, pop_t, budget, mutation, tournament,
+    p_peak, frac_lo, frac_hi, loads,
 ):
+    # Fallback when capacities vary or activities are fixed: one population of
+    # left-justified schedules, each child decoded and double-justified (3 passes).
     n = c.n
     size = pop_order.shape[0]
     avail = c.base_avail.copy()
@@ -178,49 +552,47 @@ def _evolve(
     tmp = np.empty(n, dtype=np.int64)
     work = np.empty(n, dtype=np.int64)
     taken = np.empty(n, dtype=np.int64)
+    profile = np.empty(avail.shape[0] + 1, dtype=np.float64)
     used = 0
     while used < budget:
-        a = rng.integers(0, size)
-        for _ in range(tournament - 1):
-            b = rng.integers(0, size)
-            if _better(pop_v[b], pop_m[b], pop_t[b], pop_v[a], pop_m[a], pop_t[a]):
-                a = b
-        f = rng.integers(0, size)
-        for _ in range(tournament - 1):
-            b = rng.integers(0, size)
-            if _better(pop_v[b], pop_m[b], pop_t[b], pop_v[f], pop_m[f], pop_t[f]):
-                f = b
-        q1 = rng.integers(0, n + 1)
-        q2 = rng.integers(0, n + 1)
-        if q1 > q2:
-            q1, q2 = q2, q1
-        _crossover(c, pop_order[a], pop_order[f], q1, q2, child, taken)
-        _mutate(c, child, mutation, rng)
-        mk, viol, u = _evaluate(c, child, cstart, work, tmp, avail, passes)
+        m_i = _pick(rng, pop_v, pop_m, pop_t, 0, size, tournament)
+        f_i = _pick(rng, pop_v, pop_m, pop_t, 0, size, tournament)
+        if rng.random() < p_peak:
+            a, b = _peak_window(c, pop_start[f_i], loads, frac_lo, frac_hi, rng, profile)
+            _peak_crossover(c, pop_order[m_i], pop_order[f_i], pop_start[f_i], False, a, b,
+                            child, taken)
+        else:
+            q1 = rng.integers(0, n + 1)
+            q2 = rng.integers(0, n + 1)
+            if q1 > q2:
+                q1, q2 = q2, q1
+            _crossover(c, pop_order[m_i], pop_order[f_i], q1, q2, child, taken)
+        _mutate(c, child, mutation, rng, False)
+        mk, viol, u = _evaluate(c, child, cstart, work, tmp, avail, 1)
         used += u
         if mk < 0:
             continue
-        tb = _tiebreak(c, cstart)
-        worst = 0
-        for i in range(1, size):
-            if _better(pop_v[worst], pop_m[worst], pop_t[worst], pop_v[i], pop_m[i], pop_t[i]):
-                worst = i
-        if not _better(viol, mk, tb, pop_v[worst], pop_m[worst], pop_t[worst]):
-            continue
-        dup = False
-        for i in range(size):
-            if pop_m[i] == mk and _same(pop_start[i], cstart):
-                dup = True
-                break
-        if dup:
-            continue
-        for k in range(n):
-            pop_order[worst, k] = child[k]
-            pop_start[worst, k] = cstart[k]
-        pop_v[worst] = viol
-        pop_m[worst] = mk
-        pop_t[worst] = tb
+        _insert(c, pop_order, pop_start, pop_v, pop_m, pop_t, 0, size, child, cstart, viol, mk,
+                _tiebreak(c, cstart))
     return used
+
+
+def _shift_invariant(c: Compiled) -> bool:
+    # Constant capacity, nothing fixed, no release dates or deadlines: a schedule can
+    # be shifted in time and stays feasible, which the bi-population search relies on.
+    return (
+        c.change_pts.shape[0] == 0
+        and not (c.fixed >= 0).any()
+        and not (c.release > 0).any()
+        and not (c.deadline < NO_DEADLINE).any()
+    )
+
+
+def _loads(c: Compiled) -> np.ndarray:
+    peak = np.maximum(c.base_avail.max(axis=0), 1).astype(np.float64)
+    if c.n_res == 0:
+        return np.zeros(c.n, dtype=np.float64)
+    return (c.dem / peak[None, :]).sum(axis=1) / c.n_res
 
 
 def genetic_algorithm(
@@ -232,6 +604,18 @@ def genetic_algorithm(
     mutation: float = 0.05,
     tournament: int = 2,
     lower_bound: int | None = None,
+    p_peak: float = 0.0,
+    frac_lo: float = 0.1,
+    frac_hi: float = 0.5,
+    insert_both: bool = False,
+    bipop: bool | None = None,
+    extra: int = 0,
+    p_elite: float = 0.0,
+    shifts: int = 2,
+    elite_pick: int = 0,
+    stall: int = 0,
+    keep: int = 1,
+    alpha: float = 1.0,
 ) -> GaResult:
     """Minimise the makespan with the genetic algorithm.
 
@@ -272,27 +656,52 @@ def genetic_algorithm(
     lb = c.cpm_makespan if lower_bound is None else lower_bound
     n = c.n
     size = max(2, population)
-    pop_order = np.zeros((size, n), dtype=np.int64)
-    pop_start = np.zeros((size, n), dtype=np.int64)
-    pop_v = np.zeros(size, dtype=np.int64)
-    pop_m = np.zeros(size, dtype=np.int64)
-    pop_t = np.zeros(size, dtype=np.int64)
+    if bipop is None:
+        bipop = _shift_invariant(c)
+    rows = 2 * size if bipop else size
+    pop_order = np.zeros((rows, n), dtype=np.int64)
+    pop_start = np.zeros((rows, n), dtype=np.int64)
+    pop_v = np.zeros(rows, dtype=np.int64)
+    pop_m = np.zeros(rows, dtype=np.int64)
+    pop_t = np.zeros(rows, dtype=np.int64)
     values = priority_values(c, "LFT")
-    used = _init_population(c, values, 1.0, rng, pop_order, pop_start, pop_v, pop_m, pop_t, 1)
+    loads = _loads(c)
+    if bipop:
+        used = _bipop_init(c, values, alpha, rng, pop_order, pop_start, pop_v, pop_m, pop_t)
+    else:
+        used = _single_init(c, values, 1.0, rng, pop_order, pop_start, pop_v, pop_m, pop_t)
     batch = 100
+    best_m = pop_m.min()
+    last_gain = used
     while used < schedules:
+        if pop_m.min() < best_m:
+            best_m = pop_m.min()
+            last_gain = used
+        if bipop and stall > 0 and used - last_gain >= stall:
+            used += _bipop_restart(c, values, alpha, rng, pop_order, pop_start, pop_v, pop_m,
+                                   pop_t, keep)
+            last_gain = used
         best = _best_index(pop_v, pop_m, pop_t)
         if pop_v[best] == 0 and pop_m[best] <= lb:
             break
         if time_limit is not None and time.perf_counter() - t0 >= time_limit:
             break
         step = min(batch, schedules - used)
-        used += _evolve(
-            c, rng, pop_order, pop_start, pop_v, pop_m, pop_t, step, mutation, 1, tournament
-        )
+        if bipop:
+            used += _bipop_evolve(
+                c, rng, pop_order, pop_start, pop_v, pop_m, pop_t, step, mutation, tournament,
+                p_peak, frac_lo, frac_hi, loads, insert_both, extra, p_elite, shifts,
+                elite_pick,
+            )
+        else:
+            used += _single_evolve(
+                c, rng, pop_order, pop_start, pop_v, pop_m, pop_t, step, mutation, tournament,
+                p_peak, frac_lo, frac_hi, loads,
+            )
     best = _best_index(pop_v, pop_m, pop_t)
+    start = pop_start[best].copy()
     return GaResult(
-        start=pop_start[best].copy(),
+        start=start,
         makespan=int(pop_m[best]),
         violation=int(pop_v[best]),
         schedules=int(used),

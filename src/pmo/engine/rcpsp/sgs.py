@@ -99,9 +99,9 @@ def _book(avail, use_ptr, use_res, use_dem, j, t, d):
 
 
 @njit(cache=True)
-def _restore(avail, base, hi):
+def _restore(avail, base, lo, hi):
     hi = min(hi, avail.shape[0])
-    for k in range(hi):
+    for k in range(max(lo, 0), hi):
         for r in range(avail.shape[1]):
             avail[k, r] = base[k, r]
 
@@ -145,7 +145,7 @@ def serial_sgs_kernel(c, order, start, avail):
             if d > 0 and c.use_ptr[j + 1] > c.use_ptr[j]:
                 t = _earliest(avail, c.use_ptr, c.use_res, c.use_dem, j, t, d)
                 if t < 0:
-                    _restore(avail, c.base_avail, avail.shape[0])
+                    _restore(avail, c.base_avail, 0, avail.shape[0])
                     return -1, 0
                 _book(avail, c.use_ptr, c.use_res, c.use_dem, j, t, d)
             late = t + d - c.deadline[j]
@@ -154,7 +154,7 @@ def serial_sgs_kernel(c, order, start, avail):
         start[j] = t
         if t + d > makespan:
             makespan = t + d
-    _restore(avail, c.base_avail, makespan)
+    _restore(avail, c.base_avail, 0, makespan)
     return makespan, violation
 
 
@@ -184,6 +184,7 @@ def serial_backward_kernel(c, order, deadline, start, avail):
         if c.fixed[j] >= 0:
             start[j] = c.fixed[j]
     ok = True
+    low = deadline
     for k in range(c.n):
         j = order[k]
         if c.fixed[j] >= 0:
@@ -211,8 +212,10 @@ def serial_backward_kernel(c, order, deadline, start, avail):
                 ok = False
                 break
             _book(avail, c.use_ptr, c.use_res, c.use_dem, j, t, d)
+            if t < low:
+                low = t
         start[j] = t
-    _restore(avail, c.base_avail, deadline)
+    _restore(avail, c.base_avail, low, deadline)
     return ok
 
 
@@ -280,7 +283,7 @@ def parallel_sgs_kernel(c, key, start, avail, done, ready):
                 j = best
                 d = c.dur[j]
                 if t + d > horizon:
-                    _restore(avail, c.base_avail, horizon)
+                    _restore(avail, c.base_avail, 0, horizon)
                     return -1, 0
                 _book(avail, c.use_ptr, c.use_res, c.use_dem, j, t, d)
                 start[j] = t
@@ -322,14 +325,14 @@ def parallel_sgs_kernel(c, key, start, avail, done, ready):
         if nxt < 0:
             # Nothing changes any more: the pending activities can never fit.
             if t >= horizon:
-                _restore(avail, c.base_avail, horizon)
+                _restore(avail, c.base_avail, 0, horizon)
                 return -1, 0
             nxt = t + 1
         t = nxt
         if t >= horizon:
-            _restore(avail, c.base_avail, horizon)
+            _restore(avail, c.base_avail, 0, horizon)
             return -1, 0
-    _restore(avail, c.base_avail, makespan)
+    _restore(avail, c.base_avail, 0, makespan)
     return makespan, violation
 
 
