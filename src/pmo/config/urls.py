@@ -18,6 +18,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("", include("pmo.portfolios.urls")),
     path("", include("pmo.jobs.urls")),
+    path("", include("pmo.schedules.urls")),
 ]
 
 if settings.DEBUG:

@@ -30,6 +30,18 @@ class ScopedObjectPermission(permissions.IsAuthenticated):
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError) and hasattr(exc, "task_ids"):
+        # Plan errors name the tasks at fault so the Gantt and forms can point at them.
+        from rest_framework.response import Response
+
+        body = {"detail": exc.detail_message, "task_ids": list(exc.task_ids)}
+        if getattr(exc, "cycle", ()):
+            body["cycle"] = list(exc.cycle)
+        if hasattr(exc, "error_dict"):
+            body.update(
+                {f: [m for e in errs for m in e.messages] for f, errs in exc.error_dict.items()}
+            )
+        return Response(body, status=400)
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             detail = {

@@ -15,6 +15,7 @@ from pmo.portfolios.choices import GovernanceModel, Health, Phase, ProgramStatus
 from pmo.portfolios.models import Portfolio, Program, Project, StrategicObjective
 
 from .names import FIRST_NAMES, LAST_NAMES, OBJECTIVES, PROGRAMS, PROJECT_THEMES
+from .plans import build_plan
 
 DEMO_PASSWORD = "demo"
 
@@ -26,11 +27,13 @@ class DemoSummary:
     programs: int
     projects: int
     objectives: int
+    tasks: int = 0
 
     def __str__(self) -> str:
         return (
             f"Demo ready: {self.portfolios} portfolio, {self.programs} programs, "
-            f"{self.projects} projects, {self.objectives} objectives, {self.users} people."
+            f"{self.projects} projects ({self.tasks} tasks), {self.objectives} objectives, "
+            f"{self.users} people."
         )
 
 
@@ -207,10 +210,18 @@ def build_demo(
             memberships.append(Membership(user=person, role=Role.TEAM_MEMBER, project=project))
     Membership.objects.bulk_create(memberships, batch_size=1000)
     say(f"  {len(memberships)} role assignments")
+
+    tasks = 0
+    low, high = (30, 300) if projects <= 24 else (150, 350)
+    for number, project in enumerate(created, start=1):
+        tasks += build_plan(project, rng, as_of, size=rng.randint(low, high))
+        if number % 10 == 0 or number == len(created):
+            say(f"  plans: {number}/{len(created)} projects, {tasks} tasks")
     return DemoSummary(
         users=len(everyone),
         portfolios=1,
         programs=len(programs),
         projects=len(created),
         objectives=len(objectives),
+        tasks=tasks,
     )

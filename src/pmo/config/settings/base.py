@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "pmo.accounts",
     "pmo.portfolios",
     "pmo.jobs",
+    "pmo.schedules",
 ]
 
 MIDDLEWARE = [

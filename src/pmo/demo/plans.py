@@ -1,0 +1,260 @@
+"""Demo project plans: a phased WBS with milestones, mixed dependencies, a baseline and
+progress up to the demo date, so every Gantt, float and variance figure has a story.
+"""
+
+import datetime as dt
+import random
+import zoneinfo
+
+from pmo.schedules import services as plan_services
+from pmo.schedules.choices import BoardStatus, LagUnit, LinkType
+from pmo.schedules.models import Dependency, ProjectSchedule, Task
+
+DAY = 480  # working minutes in a standard 8-hour day
+
+PHASES = [
+    ("Initiation", ["Project charter", "Stakeholder analysis", "Kick-off workshop"]),
+    (
+        "Planning",
+        [
+            "Requirements gathering",
+            "Scope statement",
+            "Work breakdown",
+            "Risk workshop",
+            "Budget estimate",
+            "Resource plan",
+        ],
+    ),
+    (
+        "Design",
+        [
+            "Solution architecture",
+            "Data model",
+            "UX prototypes",
+            "Integration design",
+            "Security review",
+            "Design sign-off review",
+        ],
+    ),
+    (
+        "Build",
+        [
+            "Environment set-up",
+            "Core services",
+            "User interface",
+            "Integrations",
+            "Data migration scripts",
+            "Reporting",
+            "Documentation",
+            "Code review",
+        ],
+    ),
+    (
+        "Test",
+        [
+            "Test plan",
+            "System testing",
+            "Performance testing",
+            "User acceptance testing",
+            "Defect fixing",
+            "Regression testing",
+        ],
+    ),
+    ("Deployment", ["Cut-over plan", "Training", "Data migration", "Go-live support"]),
+    ("Closure", ["Lessons learned", "Handover to operations", "Project closure report"]),
+]
+MILESTONES = {
+    "Initiation": "Charter approved",
+    "Planning": "Plan baselined",
+    "Design": "Design signed off",
+    "Build": "Build complete",
+    "Test": "UAT passed",
+    "Deployment": "Go-live",
+    "Closure": "Project closed",
+}
+
+
+def _work_packages(rng: random.Random, phase: str, names: list[str], target: int) -> list[str]:
+    """Repeat a phase's activities over increments so big projects get big plans."""
+    if target <= len(names):
+        return names[: max(2, target)]
+    rounds = -(-target // len(names))
+    out = []
+    for r in range(rounds):
+        for name in names:
+            out.append(name if r == 0 else f"{name} – increment {r + 1}")
+    rng.shuffle(out[len(names) :])
+    return out[:target]
+
+
+def build_plan(project, rng: random.Random, as_of: dt.date, *, size: int) -> int:
+    """Create and schedule the plan of ``project``; returns the number of tasks."""
+    settings = plan_services.ensure_schedule(project)
+    zone = zoneinfo.ZoneInfo(settings.calendar.timezone)
+    settings.start = dt.datetime.combine(project.planned_start, dt.time(8, 0), tzinfo=zone)
+    settings.save(update_fields=["start"])
+
+    per_phase = max(2, (size - 2 * len(PHASES)) // len(PHASES))
+    phases = Task.objects.bulk_create(
+        Task(project=project, name=name, position=i, duration_minutes=0)
+        for i, (name, _) in enumerate(PHASES, start=1)
+    )
+    children: list[Task] = []
+    for phase, (phase_name, names) in zip(phases, PHASES, strict=True):
+        count = max(2, round(per_phase * rng.uniform(0.6, 1.4)))
+        if phase_name in ("Initiation", "Closure"):
+            count = min(count, len(names))
+        for position, name in enumerate(_work_packages(rng, phase_name, names, count), start=1):
+            children.append(
+                Task(
+                    project=project,
+                    parent=phase,
+                    name=name,
+                    position=position,
+                    duration_minutes=DAY * rng.choice([1, 2, 3, 3, 5, 5, 8, 10, 15]),
+                    work_minutes=0,
+                    board_status=BoardStatus.TODO,
+                )
+            )
+        children.append(
+            Task(
+                project=project,
+                parent=phase,
+                name=MILESTONES[phase_name],
+                position=count + 1,
+                is_milestone=True,
+                duration_minutes=0,
+            )
+        )
+    created = Task.objects.bulk_create(children, batch_size=1000)
+    for task in created:
+        task.work_minutes = task.duration_minutes * rng.choice([1, 1, 2])
+    Task.objects.bulk_update(created, ["work_minutes"], batch_size=1000)
+
+    links = _links(rng, phases, created)
+    Dependency.objects.bulk_create(links, batch_size=2000)
+    plan_services.reschedule(project)
+    _capture_baseline(project)
+    finish = project.schedule.computed_finish
+    if finish is not None:
+        project.planned_finish = finish.astimezone(zone).date()
+        project.save(update_fields=["planned_finish"])
+    _slip(rng, created)
+    _progress(project, settings, as_of)
+    return len(phases) + len(created)
+
+
+def _capture_baseline(project) -> None:
+    """Baseline 0 as the approved plan (the demo has no acting user to check rights for)."""
+    from pmo.schedules.models import Baseline, BaselineTask
+
+    baseline = Baseline.objects.create(project=project, number=0, name="Approved plan")
+    BaselineTask.objects.bulk_create(
+        BaselineTask(
+            baseline=baseline,
+            task_id=pk,
+            start=start,
+            finish=finish,
+            duration_minutes=duration,
+            work_minutes=work,
+        )
+        for pk, start, finish, duration, work in Task.objects.filter(project=project).values_list(
+            "pk", "start", "finish", "duration_minutes", "work_minutes"
+        )
+    )
+
+
+def _links(rng: random.Random, phases: list[Task], tasks: list[Task]) -> list[Dependency]:
+    """Mostly finish-to-start chains inside a phase with parallel branches, some overlaps
+    (SS with lag, FF), and each phase's milestone gating the next phase.
+    """
+    by_phase: dict[int, list[Task]] = {}
+    for task in tasks:
+        by_phase.setdefault(task.parent_id, []).append(task)
+    links = []
+    previous_milestone = None
+    for phase in phases:
+        work = [t for t in by_phase[phase.pk] if not t.is_milestone]
+        milestone = next(t for t in by_phase[phase.pk] if t.is_milestone)
+        if previous_milestone is not None:
+            for first in work[: rng.randint(1, 2)]:
+                links.append(Dependency(predecessor=previous_milestone, successor=first))
+        for i, task in enumerate(work[1:], start=1):
+            pred = work[i - 1] if rng.random() < 0.7 else work[rng.randrange(0, i)]
+            roll = rng.random()
+            if roll < 0.12:
+                links.append(
+                    Dependency(
+                        predecessor=pred,
+                        successor=task,
+                        type=LinkType.SS,
+                        lag=DAY * rng.randint(1, 3),
+                        lag_unit=LagUnit.WORKING_MINUTES,
+                    )
+                )
+            elif roll < 0.2:
+                links.append(Dependency(predecessor=pred, successor=task, type=LinkType.FF))
+            elif roll < 0.25:
+                links.append(
+                    Dependency(
+                        predecessor=pred,
+                        successor=task,
+                        lag=50,
+                        lag_unit=LagUnit.PERCENT,
+                        type=LinkType.SS,
+                    )
+                )
+            else:
+                links.append(Dependency(predecessor=pred, successor=task))
+        has_successor = {link.predecessor_id for link in links}
+        for task in work:
+            if task.pk not in has_successor:
+                links.append(Dependency(predecessor=task, successor=milestone))
+        if not any(link.successor_id == milestone.pk for link in links):
+            links.append(Dependency(predecessor=work[-1], successor=milestone))
+        previous_milestone = milestone
+    unique = {}
+    for link in links:
+        key = (link.predecessor.pk, link.successor.pk)
+        if key[0] != key[1]:
+            unique.setdefault(key, link)
+    return list(unique.values())
+
+
+def _slip(rng: random.Random, tasks: list[Task]) -> None:
+    """Some estimates grow after the baseline, as they do: the variance column shows it."""
+    slipped = [t for t in tasks if not t.is_milestone and rng.random() < 0.15]
+    for task in slipped:
+        task.duration_minutes = round(task.duration_minutes * rng.uniform(1.2, 1.6) / DAY) * DAY
+    Task.objects.bulk_update(slipped, ["duration_minutes"], batch_size=1000)
+
+
+def _progress(project, settings: ProjectSchedule, as_of: dt.date) -> None:
+    """Report progress at the demo date: done before it, partly done across it."""
+    zone = zoneinfo.ZoneInfo(settings.calendar.timezone)
+    status = dt.datetime.combine(as_of, dt.time(17, 0), tzinfo=zone)
+    plan_services.reschedule(project)
+    if settings.start >= status:
+        return
+    updates = []
+    for task in Task.objects.filter(project=project, is_summary=False):
+        if task.finish and task.finish <= status:
+            task.actual_start, task.actual_finish = task.start, task.finish
+            task.percent_complete = 100
+            task.board_status = BoardStatus.DONE
+        elif task.start and task.start < status:
+            span = (task.finish - task.start).total_seconds() or 1
+            task.actual_start = task.start
+            task.percent_complete = min(95, int(100 * (status - task.start).total_seconds() / span))
+            task.board_status = BoardStatus.IN_PROGRESS
+        else:
+            continue
+        updates.append(task)
+    Task.objects.bulk_update(
+        updates,
+        ["actual_start", "actual_finish", "percent_complete", "board_status"],
+        batch_size=1000,
+    )
+    settings.status_date = status
+    settings.save(update_fields=["status_date"])
+    plan_services.reschedule(project)

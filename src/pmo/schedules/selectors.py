@@ -1,0 +1,293 @@
+"""Reads of plans: the task table, the Gantt payload and the board, in a few queries."""
+
+import datetime as dt
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from pmo.portfolios.selectors import visible_projects
+
+from .models import Baseline, BaselineTask, Dependency, Task
+
+
+def visible_tasks(user) -> QuerySet[Task]:
+    return Task.objects.filter(project__in=visible_projects(user)).select_related("project")
+
+
+def visible_dependencies(user) -> QuerySet[Dependency]:
+    return Dependency.objects.filter(successor__project__in=visible_projects(user)).select_related(
+        "predecessor", "successor", "successor__project", "predecessor__project"
+    )
+
+
+def plan_tasks(project) -> QuerySet[Task]:
+    return Task.objects.filter(project=project).order_by("sort_key", "id")
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def baseline_dates(project, number: int | None) -> dict[int, tuple]:
+    """Task id -> (start, finish, duration) of the chosen baseline (default: the lowest)."""
+    baselines = Baseline.objects.filter(project=project)
+    baseline = baselines.filter(number=number).first() if number is not None else baselines.first()
+    if baseline is None:
+        return {}
+    return {
+        task_id: (start, finish, duration)
+        for task_id, start, finish, duration in BaselineTask.objects.filter(
+            baseline=baseline
+        ).values_list("task_id", "start", "finish", "duration_minutes")
+    }
+
+
+TASK_PAYLOAD_FIELDS = (
+    "id",
+    "parent_id",
+    "outline",
+    "name",
+    "is_summary",
+    "is_milestone",
+    "start",
+    "finish",
+    "late_start",
+    "late_finish",
+    "duration_minutes",
+    "total_float_minutes",
+    "free_float_minutes",
+    "is_critical",
+    "percent_complete",
+    "board_status",
+    "constraint_type",
+    "constraint_date",
+    "deadline",
+)
+
+
+def task_payload(row: dict, baselines: dict[int, tuple]) -> dict:
+    base = baselines.get(row["id"])
+    return {
+        "id": row["id"],
+        "parent": row["parent_id"],
+        "outline": row["outline"],
+        "level": row["outline"].count(".") + 1 if row["outline"] else 1,
+        "name": row["name"],
+        "summary": row["is_summary"],
+        "milestone": row["is_milestone"],
+        "start": _iso(row["start"]),
+        "finish": _iso(row["finish"]),
+        "late_start": _iso(row["late_start"]),
+        "late_finish": _iso(row["late_finish"]),
+        "duration_minutes": row["duration_minutes"],
+        "total_float_minutes": row["total_float_minutes"],
+        "free_float_minutes": row["free_float_minutes"],
+        "critical": row["is_critical"],
+        "percent_complete": row["percent_complete"],
+        "baseline_start": _iso(base[0]) if base else None,
+        "baseline_finish": _iso(base[1]) if base else None,
+        "kanban_status": row["board_status"],
+        "constraint_type": row["constraint_type"],
+        "constraint_date": _iso(row["constraint_date"]),
+        "deadline": _iso(row["deadline"]),
+    }
+
+
+def tasks_payload(task_ids, project=None, baseline_number: int | None = None) -> list[dict]:
+    rows = (
+        Task.objects.filter(pk__in=list(task_ids))
+        .order_by("sort_key")
+        .values(*TASK_PAYLOAD_FIELDS, "project_id")
+    )
+    rows = list(rows)
+    if not rows:
+        return []
+    baselines: dict[int, tuple] = {}
+    if project is not None:
+        baselines = baseline_dates(project, baseline_number)
+    return [task_payload(row, baselines) for row in rows]
+
+
+def links_payload(project) -> list[dict]:
+    rows = Dependency.objects.filter(successor__project=project).values_list(
+        "id",
+        "predecessor_id",
+        "successor_id",
+        "type",
+        "lag",
+        "lag_unit",
+        "predecessor__project_id",
+        "predecessor__project__code",
+        "predecessor__name",
+    )
+    return [
+        {
+            "id": pk,
+            "predecessor": pred,
+            "successor": succ,
+            "type": kind,
+            "lag": lag,
+            "lag_unit": unit,
+            "lag_minutes": lag if unit != "pct" else None,
+            "external": pred_project != project.pk,
+            "external_label": f"{code}: {name}" if pred_project != project.pk else None,
+        }
+        for pk, pred, succ, kind, lag, unit, pred_project, code, name in rows
+    ]
+
+
+def gantt_payload(project, baseline_number: int | None = None) -> dict:
+    """Everything the Gantt draws, in three queries (tasks, baseline, links)."""
+    from .services import ensure_schedule
+
+    settings = ensure_schedule(project)
+    baselines = baseline_dates(project, baseline_number)
+    tasks = [
+        task_payload(row, baselines) for row in plan_tasks(project).values(*TASK_PAYLOAD_FIELDS)
+    ]
+    return {
+        "project": {
+            "id": project.pk,
+            "code": project.code,
+            "name": project.name,
+            "start": _iso(settings.computed_start or settings.start),
+            "finish": _iso(settings.computed_finish),
+            "status_date": _iso(settings.status_date),
+            "today": _iso(timezone.now()),
+            "timezone": settings.calendar.timezone,
+            "hours_per_day": settings.calendar.hours_per_day,
+            "version": settings.version,
+        },
+        "tasks": tasks,
+        "links": links_payload(project),
+    }
+
+
+def board_columns(project) -> dict[str, list[Task]]:
+    from .choices import BoardStatus
+
+    columns: dict[str, list[Task]] = {status: [] for status in BoardStatus.values}
+    for task in plan_tasks(project).filter(is_summary=False).select_related("assignee"):
+        columns[task.board_status].append(task)
+    return columns
+
+
+def task_table(project, baseline_number: int | None = None) -> list[dict]:
+    """Rows of the plan table: the task, its predecessors as typed, baseline variance."""
+    from .durations import format_duration
+    from .predecessors import format_predecessors
+    from .services import ensure_schedule
+
+    settings = ensure_schedule(project)
+    hours_per_day = settings.calendar.hours_per_day
+    tasks = list(plan_tasks(project))
+    outline_of = {task.pk: task.outline for task in tasks}
+    links: dict[int, list[dict]] = {}
+    for link in Dependency.objects.filter(successor__project=project).values(
+        "successor_id",
+        "predecessor_id",
+        "type",
+        "lag",
+        "lag_unit",
+        "predecessor__project__code",
+        "predecessor__outline",
+    ):
+        if link["predecessor_id"] not in outline_of:
+            link["external_label"] = (
+                f"{link['predecessor__project__code']}:{link['predecessor__outline']}"
+            )
+        links.setdefault(link["successor_id"], []).append(link)
+    baselines = baseline_dates(project, baseline_number)
+    rows = []
+    for task in tasks:
+        base = baselines.get(task.pk)
+        variance = None
+        if base and base[1] and task.finish:
+            # Finish variance in working days of the project calendar, rounded.
+            variance = round((task.finish - base[1]).total_seconds() / 86400, 1)
+        rows.append(
+            {
+                "task": task,
+                "level": task.outline.count(".") if task.outline else 0,
+                "duration": format_duration(task.duration_minutes, hours_per_day),
+                "float": format_duration(task.total_float_minutes, hours_per_day)
+                if task.total_float_minutes is not None
+                else "",
+                "predecessors": format_predecessors(
+                    links.get(task.pk, []), outline_of, hours_per_day
+                ),
+                "baseline_finish": base[1] if base else None,
+                "finish_variance_days": variance,
+            }
+        )
+    return rows
+
+
+def program_roadmap(user, program) -> dict:
+    """Bars for the program's projects and diamonds for their milestones, placed on a
+    shared time axis (fractions 0..1 of the program's span) for a server-drawn SVG.
+    """
+    from django.db.models import F
+    from django.db.models.functions import Coalesce
+
+    projects = list(
+        visible_projects(user)
+        .filter(program=program)
+        .annotate(
+            bar_start=Coalesce(F("schedule__computed_start__date"), F("planned_start")),
+            bar_finish=Coalesce(F("schedule__computed_finish__date"), F("planned_finish")),
+        )
+        .order_by("bar_start", "code")
+    )
+    milestones = list(
+        Task.objects.filter(project__in=projects, is_milestone=True, finish__isnull=False)
+        .order_by("finish")
+        .values("project_id", "name", "finish", "is_critical", "total_float_minutes")
+    )
+    dates = [d for p in projects for d in (p.bar_start, p.bar_finish) if d]
+    if not dates:
+        return {"rows": [], "months": [], "today": None}
+    first, last = min(dates), max(dates)
+    first = first.replace(day=1)
+    span = max((last - first).days, 1)
+
+    def x(day):
+        return max(0.0, min(1.0, (day - first).days / span))
+
+    by_project: dict[int, list] = {}
+    for m in milestones:
+        day = timezone.localtime(m["finish"]).date()
+        by_project.setdefault(m["project_id"], []).append(
+            {
+                "name": m["name"],
+                "date": day,
+                "x": x(day),
+                "late": (m["total_float_minutes"] or 0) < 0,
+            }
+        )
+    months = []
+    cursor = first
+    while cursor <= last:
+        months.append(
+            {
+                "label": cursor.strftime("%b %Y")
+                if cursor.month in (1, 4, 7, 10)
+                else cursor.strftime("%b"),
+                "x": x(cursor),
+            }
+        )
+        cursor = (cursor.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    today = timezone.localdate()
+    return {
+        "rows": [
+            {
+                "project": p,
+                "x0": x(p.bar_start) if p.bar_start else 0,
+                "x1": x(p.bar_finish) if p.bar_finish else 0,
+                "milestones": by_project.get(p.pk, []),
+            }
+            for p in projects
+        ],
+        "months": months,
+        "today": x(today) if first <= today <= last else None,
+    }

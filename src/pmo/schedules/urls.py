@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "schedules"
+
+urlpatterns = [
+    path("projects/<int:pk>/plan/", views.PlanView.as_view(), name="plan"),
+    path("projects/<int:pk>/plan/tasks/", views.TaskTableView.as_view(), name="task-table"),
+    path("projects/<int:pk>/plan/tasks/new/", views.TaskCreateView.as_view(), name="task-create"),
+    path("tasks/<int:pk>/edit/", views.TaskRowEditView.as_view(), name="task-row-edit"),
+    path("projects/<int:pk>/gantt/", views.GanttPageView.as_view(), name="gantt"),
+    path("projects/<int:pk>/board/", views.BoardView.as_view(), name="board"),
+    path("tasks/<int:pk>/board-status/", views.BoardMoveView.as_view(), name="board-move"),
+    path(
+        "projects/<int:pk>/baselines/", views.BaselineCaptureView.as_view(), name="baseline-capture"
+    ),
+    path("programs/<int:pk>/roadmap/", views.RoadmapView.as_view(), name="roadmap"),
+]

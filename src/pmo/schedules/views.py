@@ -1,0 +1,241 @@
+"""Plan pages: the task table (inline editing), the Gantt, the board, the roadmap."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views import View
+from django.views.generic import TemplateView
+
+from pmo.core.choices import Action
+from pmo.core.permissions import can
+from pmo.portfolios.selectors import visible_programs, visible_projects
+
+from . import selectors, services
+from .choices import BoardStatus
+from .forms import TaskForm
+from .models import Baseline, Task
+
+
+def _baseline_number(request) -> int | None:
+    value = request.GET.get("baseline")
+    return int(value) if value and value.isdigit() else None
+
+
+def plan_context(request, project, settings, **extra) -> dict:
+    number = _baseline_number(request)
+    return {
+        "project": project,
+        "settings": settings,
+        "rows": selectors.task_table(project, number),
+        "baselines": Baseline.objects.filter(project=project),
+        "baseline_number": number,
+        "can_change": can(request.user, Action.CHANGE, project),
+        "form": TaskForm(project=project, hours_per_day=settings.calendar.hours_per_day),
+        **extra,
+    }
+
+
+class ProjectPlanMixin(LoginRequiredMixin):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.project = get_object_or_404(visible_projects(request.user), pk=kwargs["pk"])
+            self.settings = services.ensure_schedule(self.project)
+        return super().dispatch(request, *args, **kwargs)
+
+    def baseline_number(self) -> int | None:
+        return _baseline_number(self.request)
+
+    def plan_context(self, **extra) -> dict:
+        return plan_context(self.request, self.project, self.settings, **extra)
+
+
+class PlanView(ProjectPlanMixin, TemplateView):
+    template_name = "schedules/plan.html"
+
+    def get_context_data(self, **kwargs):
+        return self.plan_context(tab="plan")
+
+    def post(self, request, pk):
+        """Re-schedule now (after a calendar or status-date change made elsewhere)."""
+        result = services.do_reschedule(request.user, self.project)
+        messages.success(
+            request,
+            f"Re-scheduled in {result.took_ms:.0f} ms; {len(result.changed_ids)} tasks moved.",
+        )
+        return redirect("schedules:plan", pk=pk)
+
+
+class TaskTableView(ProjectPlanMixin, TemplateView):
+    template_name = "schedules/partials/task_rows.html"
+
+    def get_context_data(self, **kwargs):
+        return self.plan_context()
+
+
+def _save_task_form(request, project, form, task=None):
+    data = dict(form.cleaned_data)
+    predecessors = data.pop("predecessors", None)
+    if task is None:
+        task, _ = services.do_create_task(request.user, project=project, **data)
+    else:
+        task, _ = services.do_update_task(request.user, task, **data)
+    if predecessors is not None:
+        services.do_set_predecessors(request.user, task, predecessors)
+    return task
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class TaskCreateView(ProjectPlanMixin, View):
+    def post(self, request, pk):
+        if not can(request.user, Action.CHANGE, self.project):
+            raise PermissionDenied(f"You may not change the plan of {self.project}.")
+        form = TaskForm(
+            request.POST, project=self.project, hours_per_day=self.settings.calendar.hours_per_day
+        )
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    _save_task_form(request, self.project, form)
+            except ValidationError as error:
+                _apply_errors(form, error)
+        if form.errors:
+            context = self.plan_context(form=form)
+            response = render(request, "schedules/partials/add_task.html", context)
+            response["HX-Retarget"] = "#add-task"
+            response["HX-Reswap"] = "outerHTML"
+            return response
+        return render(request, "schedules/partials/plan_body.html", self.plan_context())
+
+
+class TaskRowEditView(LoginRequiredMixin, View):
+    """GET: the row as a small form. POST: save, re-schedule, redraw every row."""
+
+    def setup_task(self, request, pk):
+        self.task = get_object_or_404(
+            Task.objects.filter(project__in=visible_projects(request.user)), pk=pk
+        )
+        self.project = self.task.project
+        if not can(request.user, Action.CHANGE, self.project):
+            raise PermissionDenied(f"You may not change the plan of {self.project}.")
+        self.settings = services.ensure_schedule(self.project)
+
+    def form(self, data=None):
+        row = next(r for r in selectors.task_table(self.project) if r["task"].pk == self.task.pk)
+        return TaskForm(
+            data,
+            instance=self.task,
+            project=self.project,
+            hours_per_day=self.settings.calendar.hours_per_day,
+            initial={"predecessors": row["predecessors"]},
+        ), row
+
+    def get(self, request, pk):
+        self.setup_task(request, pk)
+        form, row = self.form()
+        return render(request, "schedules/partials/task_edit_row.html", {"form": form, "row": row})
+
+    def post(self, request, pk):
+        self.setup_task(request, pk)
+        form, row = self.form(request.POST)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    _save_task_form(request, self.project, form, self.task)
+            except ValidationError as error:
+                _apply_errors(form, error)
+                self.task.refresh_from_db()
+        if form.errors:
+            response = render(
+                request, "schedules/partials/task_edit_row.html", {"form": form, "row": row}
+            )
+            response["HX-Retarget"] = f"#task-{self.task.pk}"
+            response["HX-Reswap"] = "outerHTML"
+            return response
+        context = plan_context(request, self.project, self.settings)
+        return render(request, "schedules/partials/task_rows.html", context)
+
+
+class GanttPageView(ProjectPlanMixin, TemplateView):
+    template_name = "schedules/gantt.html"
+
+    def get_context_data(self, **kwargs):
+        return {
+            "project": self.project,
+            "settings": self.settings,
+            "tab": "gantt",
+            "baselines": Baseline.objects.filter(project=self.project),
+            "baseline_number": self.baseline_number(),
+            "can_change": can(self.request.user, Action.CHANGE, self.project),
+        }
+
+
+class BoardView(ProjectPlanMixin, TemplateView):
+    template_name = "schedules/board.html"
+
+    def get_context_data(self, **kwargs):
+        columns = selectors.board_columns(self.project)
+        return {
+            "project": self.project,
+            "tab": "board",
+            "columns": [(s, BoardStatus(s).label, columns[s]) for s in BoardStatus.values],
+            "can_contribute": can(self.request.user, Action.CONTRIBUTE, self.project),
+        }
+
+
+class BoardMoveView(LoginRequiredMixin, View):
+    """Drop a card in a column: its board status (and progress at the ends) follows."""
+
+    def post(self, request, pk):
+        task = get_object_or_404(
+            Task.objects.filter(project__in=visible_projects(request.user)), pk=pk
+        )
+        status = request.POST.get("status")
+        if status not in BoardStatus.values:
+            return render(
+                request,
+                "schedules/partials/board_error.html",
+                {"message": f"Unknown column {status!r}."},
+                status=400,
+            )
+        fields = {"board_status": status}
+        if status == BoardStatus.DONE:
+            fields["percent_complete"] = 100
+        services.do_report_progress(request.user, task, **fields)
+        return BoardView.as_view()(request, pk=task.project_id)
+
+
+class BaselineCaptureView(ProjectPlanMixin, View):
+    def post(self, request, pk):
+        try:
+            number = int(request.POST.get("number", "0"))
+        except ValueError:
+            number = -1
+        try:
+            baseline = services.do_capture_baseline(
+                request.user, self.project, number=number, name=request.POST.get("name", "")
+            )
+        except ValidationError as error:
+            messages.error(request, "; ".join(error.messages))
+            return redirect("schedules:plan", pk=pk)
+        messages.success(request, f"{baseline} saved for {baseline.tasks.count()} tasks.")
+        return redirect(f"{request.path.replace('baselines/', 'plan/')}?baseline={number}")
+
+
+class RoadmapView(LoginRequiredMixin, TemplateView):
+    template_name = "schedules/roadmap.html"
+
+    def get_context_data(self, **kwargs):
+        program = get_object_or_404(visible_programs(self.request.user), pk=kwargs["pk"])
+        return {
+            "program": program,
+            "roadmap": selectors.program_roadmap(self.request.user, program),
+        }
