@@ -63,6 +63,8 @@ _DAY = 1440
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 #: Widest range a calendar is ever compiled over, in days (beyond: no working time).
 _MAX_SPAN_DAYS = 400 * 366
+#: log2 of the working minutes per bucket of the working-minute index.
+_BUCKET = 9
 
 
 def parse_hours(spec: Iterable[object] | str) -> tuple[Interval, ...]:
@@ -363,7 +365,9 @@ class CalendarSet:
     working minutes of that calendar before interval ``i`` since the start of its
     compiled window, so only differences of working-minute counts are meaningful.
     ``day_first[c, d]`` is the first interval of calendar ``c`` ending after the start
-    of UTC day ``meta[0] + d``. ``meta`` is ``[first day, lo, hi]``.
+    of UTC day ``meta[0] + d``; ``work_first[c, b]`` the first one whose cumulative
+    working minutes pass ``b * 512``; ``total[c]`` the calendar's working minutes.
+    ``meta`` is ``[first day, lo, hi]``.
     """
 
     calendars: tuple[Calendar, ...]
@@ -375,11 +379,22 @@ class CalendarSet:
     ptr: I64
     day_first: I64
     meta: I64
+    work_first: I64
+    total: I64
 
     @property
-    def arrays(self) -> tuple[I64, I64, I64, I64, I64, I64]:
+    def arrays(self) -> tuple[I64, I64, I64, I64, I64, I64, I64, I64]:
         """The arrays in the order the compiled kernels take them."""
-        return (self.starts, self.ends, self.cum, self.ptr, self.day_first, self.meta)
+        return (
+            self.starts,
+            self.ends,
+            self.cum,
+            self.ptr,
+            self.day_first,
+            self.meta,
+            self.work_first,
+            self.total,
+        )
 
     def covers(self, lo: int, hi: int) -> bool:
         """Whether the instants ``[lo, hi]`` lie in the compiled range."""
@@ -420,9 +435,9 @@ def _vectorised(cs: CalendarSet, op: int, values: ArrayLike, calendar: int | Arr
     shape = vals.shape
     flat = np.ascontiguousarray(vals.reshape(-1))
     cals = np.broadcast_to(np.asarray(calendar, dtype=np.int64), shape).reshape(-1)
-    flag = np.zeros(1, dtype=np.int64)
+    flag = np.zeros(2, dtype=np.int64)
     out = _map(cs.arrays, op, flat, np.ascontiguousarray(cals), flag)
-    if flag[0]:
+    if flag[0] or flag[1]:
         raise _OutOfRange
     return out.reshape(shape)
 
@@ -470,6 +485,13 @@ def compile_calendars(calendars: tuple[Calendar, ...], lo: int, hi: int) -> Cale
     day_first = np.empty((len(calendars), ndays), dtype=np.int64)
     for c, e in enumerate(ends):
         day_first[c] = np.searchsorted(e, day_starts, side="right") + ptr_arr[c]
+    ends_work = [c + (e - s) for c, s, e in zip(cums, starts, ends, strict=True)]
+    total = np.asarray([int(w[-1]) for w in ends_work], dtype=np.int64)
+    work_first = np.empty((len(calendars), int(total.max() >> _BUCKET) + 1), dtype=np.int64)
+    for c, w in enumerate(ends_work):
+        edges = np.arange(work_first.shape[1], dtype=np.int64) << _BUCKET
+        work_first[c] = np.minimum(np.searchsorted(w, edges, side="right"), w.shape[0] - 1)
+        work_first[c] += ptr_arr[c]
     return CalendarSet(
         calendars=tuple(calendars),
         lo=int(lo),
@@ -480,6 +502,8 @@ def compile_calendars(calendars: tuple[Calendar, ...], lo: int, hi: int) -> Cale
         ptr=ptr_arr,
         day_first=day_first,
         meta=np.asarray([day0, lo, hi], dtype=np.int64),
+        work_first=work_first,
+        total=total,
     )
 
 
@@ -490,14 +514,17 @@ def _fmt(t: int) -> str:
 # --- compiled look-ups (shared with pmo.engine.cpm) -------------------------------------
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _locate(cs, c, t, flag):  # pragma: no cover - compiled
     """(i, w): first interval of calendar c ending after t, working minutes before t."""
-    starts, ends, cum, ptr, day_first, meta = cs
+    starts, ends, cum, ptr, day_first, meta = cs[0], cs[1], cs[2], cs[3], cs[4], cs[5]
     hi_i = ptr[c + 1]
-    if t < meta[1] or t > meta[2]:
+    if t < meta[1]:
         flag[0] = 1
-        t = meta[1] if t < meta[1] else meta[2]
+        t = meta[1]
+    elif t > meta[2]:
+        flag[1] = 1
+        t = meta[2]
     i = day_first[c, t // 1440 - meta[0]]
     while i < hi_i and ends[i] <= t:
         i += 1
@@ -508,56 +535,46 @@ def _locate(cs, c, t, flag):  # pragma: no cover - compiled
     return i, cum[i] + t - starts[i]
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _work(cs, c, t, flag):  # pragma: no cover - compiled
     """Working minutes of calendar c before instant t."""
     return _locate(cs, c, t, flag)[1]
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _total(cs, c):  # pragma: no cover - compiled
-    starts, ends, cum, ptr = cs[0], cs[1], cs[2], cs[3]
-    last = ptr[c + 1] - 1
-    return cum[last] + ends[last] - starts[last]
+    return cs[7][c]
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
+def _minute(cs, c, q, flag):  # pragma: no cover - compiled
+    """Instant at which working minute q (0-based) of calendar c begins."""
+    starts, ends, cum, work_first = cs[0], cs[1], cs[2], cs[6]
+    if q < 0:
+        flag[0] = 1
+        q = 0
+    elif q >= cs[7][c]:
+        flag[1] = 1
+        q = cs[7][c] - 1
+    i = work_first[c, q >> _BUCKET]
+    while cum[i] + ends[i] - starts[i] <= q:
+        i += 1
+    return starts[i] + q - cum[i]
+
+
+@njit(cache=True, _nrt=False)
 def _start_at(cs, c, w, flag):  # pragma: no cover - compiled
     """Instant at which working minute w (0-based) of calendar c begins."""
-    starts, cum, ptr = cs[0], cs[2], cs[3]
-    if w < 0 or w >= _total(cs, c):
-        flag[0] = 1
-        w = 0 if w < 0 else _total(cs, c) - 1
-    a = ptr[c]
-    b = ptr[c + 1]
-    while b - a > 1:
-        mid = (a + b) >> 1
-        if cum[mid] <= w:
-            a = mid
-        else:
-            b = mid
-    return starts[a] + w - cum[a]
+    return _minute(cs, c, w, flag)
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _finish_at(cs, c, w, flag):  # pragma: no cover - compiled
     """Instant at which working minute w (1-based) of calendar c ends."""
-    starts, cum, ptr = cs[0], cs[2], cs[3]
-    if w <= 0 or w > _total(cs, c):
-        flag[0] = 1
-        w = 1 if w <= 0 else _total(cs, c)
-    a = ptr[c]
-    b = ptr[c + 1]
-    while b - a > 1:
-        mid = (a + b) >> 1
-        if cum[mid] < w:
-            a = mid
-        else:
-            b = mid
-    return starts[a] + w - cum[a]
+    return _minute(cs, c, w - 1, flag) + 1
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _finish_need(cs, c, t, flag):  # pragma: no cover - compiled
     """Smallest working count whose finish instant is at or after t."""
     starts, ends, ptr = cs[0], cs[1], cs[3]
@@ -569,7 +586,7 @@ def _finish_need(cs, c, t, flag):  # pragma: no cover - compiled
     return w + 1
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _start_limit(cs, c, t, flag):  # pragma: no cover - compiled
     """Largest working count whose start instant is at or before t."""
     starts = cs[0]
@@ -579,20 +596,20 @@ def _start_limit(cs, c, t, flag):  # pragma: no cover - compiled
     return w - 1
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _point_after(cs, c, t, flag):  # pragma: no cover - compiled
     """Earliest instant at or after t within or at the boundary of working time."""
     starts, ends, ptr = cs[0], cs[1], cs[3]
     i, _ = _locate(cs, c, t, flag)
     if i == ptr[c + 1]:
-        flag[0] = 1
+        flag[1] = 1
         return t
     if t >= starts[i] or (i > ptr[c] and ends[i - 1] == t):
         return t
     return starts[i]
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _point_before(cs, c, t, flag):  # pragma: no cover - compiled
     """Latest instant at or before t within or at the boundary of working time."""
     starts, ends, ptr = cs[0], cs[1], cs[3]
@@ -684,7 +701,9 @@ class WorkClock:
     def __init__(self, calendar: Calendar, origin: object) -> None:
         self.calendar = calendar
         self.origin = int(to_unix_minutes(origin, calendar.timezone))
-        self._cs = compile_calendars((calendar,), self.origin - 30 * _DAY, self.origin + 400 * _DAY)
+        self._cs = compile_calendars(
+            (calendar,), self.origin - 366 * _DAY, self.origin + 10 * 366 * _DAY
+        )
 
     @property
     def calendar_set(self) -> CalendarSet:

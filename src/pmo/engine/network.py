@@ -20,10 +20,10 @@ Examples
 >>> import numpy as np
 >>> from pmo.engine.network import LinkType, compile_network
 >>> net = compile_network(pred=[2, 0], succ=[0, 1], n=3, link_type=[LinkType.FS, LinkType.SS])
->>> net.order.tolist()
+>>> net.order.tolist()  # positions in topological order; label k is position order[k]
 [2, 0, 1]
->>> net.succ_ptr.tolist(), net.succ.tolist()
-([0, 1, 1, 2], [1, 0])
+>>> net.succ_ptr.tolist(), net.succ.tolist()  # by label: 0 -> 1 (SS), 1 -> 2 (FS)
+([0, 1, 2, 2], [1, 2])
 """
 
 from collections.abc import Sequence
@@ -70,18 +70,27 @@ class LagKind(IntEnum):
 
 @dataclass(frozen=True, eq=False)
 class Network:
-    """A validated activity network, links in CSR order by predecessor.
+    """A validated activity network, relabelled in topological order.
+
+    Activities keep their caller positions ``0 .. n-1`` in every input and output
+    array; internally they are *labelled* by their rank in a topological order, and
+    links are stored in CSR order by predecessor label. Passes over the network then
+    walk memory forwards, which matters once arrays no longer fit in the CPU caches.
 
     Attributes
     ----------
     n : int
         Number of activities.
     ids : ndarray of int64, shape (n,)
-        Caller's id of each activity (positions when none were given).
+        Caller's id of each activity position (the positions when none were given).
+    order : ndarray of int32, shape (n,)
+        Position of the activity labelled ``k``: a topological order of positions.
+    rank : ndarray of int32, shape (n,)
+        Label of the activity at each position (the inverse of ``order``).
     succ_ptr : ndarray of int64, shape (n + 1,)
-        Links leaving activity ``i`` are CSR positions ``succ_ptr[i]:succ_ptr[i+1]``.
+        Links leaving label ``k`` are CSR entries ``succ_ptr[k]:succ_ptr[k+1]``.
     succ : ndarray of int32, shape (m,)
-        Successor position of each CSR link.
+        Successor label of each CSR link.
     link_type : ndarray of int8, shape (m,)
         :class:`LinkType` of each CSR link.
     lag : ndarray of int32, shape (m,)
@@ -90,19 +99,18 @@ class Network:
         :class:`LagKind` of each CSR link.
     link_index : ndarray of int64, shape (m,)
         Position, in the caller's link arrays, of each CSR link.
-    order : ndarray of int32, shape (n,)
-        A topological order: every predecessor comes before its successors.
     """
 
     n: int
     ids: I64
+    order: NDArray[np.int32]
+    rank: NDArray[np.int32]
     succ_ptr: I64
     succ: NDArray[np.int32]
     link_type: NDArray[np.int8]
     lag: NDArray[np.int32]
     lag_kind: NDArray[np.int8]
     link_index: I64
-    order: NDArray[np.int32]
 
     @property
     def m(self) -> int:
@@ -110,65 +118,92 @@ class Network:
         return int(self.succ.shape[0])
 
     def pred_of_links(self) -> NDArray[np.int32]:
-        """Predecessor position of each CSR link (expanded from ``succ_ptr``)."""
+        """Predecessor label of each CSR link (expanded from ``succ_ptr``)."""
         return np.repeat(np.arange(self.n, dtype=np.int32), np.diff(self.succ_ptr))
 
-    @property
-    def uses_elapsed_lags(self) -> bool:
-        """Whether any link needs calendar look-ups (elapsed or elapsed-percent lag)."""
-        kinds = self.lag_kind
-        return bool(np.any((kinds == LagKind.ELAPSED) | (kinds == LagKind.PERCENT_ELAPSED)))
+    def to_labels(self, values: ArrayLike) -> NDArray:
+        """Reorder per-activity values from caller positions to labels (last axis)."""
+        return np.take(np.asarray(values), self.order, axis=-1)
+
+    def from_labels(self, values: ArrayLike) -> NDArray:
+        """Reorder per-activity values from labels back to caller positions (last axis)."""
+        return np.take(np.asarray(values), self.rank, axis=-1)
 
 
 @njit(cache=True)
-def _csr(n, pred, succ, ltype, lag, lkind):  # pragma: no cover - compiled
+def _compile(n, pred, succ, ltype, lag, lkind):  # pragma: no cover - compiled
+    """CSR by label in topological order, or an error code.
+
+    Returns ``(code, where, arrays...)``: code 1 is a bad link (``where`` = its
+    position), code 2 a cycle (``where`` = how many activities could be ordered).
+    """
     m = pred.shape[0]
     ptr = np.zeros(n + 1, dtype=np.int64)
-    for k in range(m):
-        ptr[pred[k] + 1] += 1
-    for i in range(n):
-        ptr[i + 1] += ptr[i]
-    fill = ptr[:-1].copy()
-    out_succ = np.empty(m, dtype=np.int32)
-    out_type = np.empty(m, dtype=np.int8)
-    out_lag = np.empty(m, dtype=np.int32)
-    out_kind = np.empty(m, dtype=np.int8)
-    out_index = np.empty(m, dtype=np.int64)
+    indeg = np.zeros(n, dtype=np.int32)
+    e8 = np.empty(0, dtype=np.int8)
+    e32 = np.empty(0, dtype=np.int32)
+    e64 = np.empty(0, dtype=np.int64)
     for k in range(m):
         p = pred[k]
-        j = fill[p]
-        fill[p] = j + 1
-        out_succ[j] = succ[k]
-        out_type[j] = ltype[k]
-        out_lag[j] = lag[k]
-        out_kind[j] = lkind[k]
-        out_index[j] = k
-    return ptr, out_succ, out_type, out_lag, out_kind, out_index
-
-
-@njit(cache=True)
-def _kahn(n, ptr, succ):  # pragma: no cover - compiled
-    """Topological order, or a shorter array when some activities lie on a cycle."""
-    indeg = np.zeros(n, dtype=np.int32)
-    for j in range(succ.shape[0]):
-        indeg[succ[j]] += 1
+        s = succ[k]
+        bad_node = p < 0 or p >= n or s < 0 or s >= n
+        bad_code = ltype[k] < 0 or ltype[k] > 3 or lkind[k] < 0 or lkind[k] > 3
+        if bad_node or bad_code or lag[k] < -2147483647 or lag[k] > 2147483647:
+            return 1, k, e32, e32, e64, e32, e8, e32, e8, e64
+        ptr[p + 1] += 1
+        indeg[s] += 1
+    for i in range(n):
+        ptr[i + 1] += ptr[i]
+    # Links by predecessor position, for Kahn's algorithm; successor and link position
+    # share one word so that the random accesses of both passes halve.
+    fill = ptr[:-1].copy()
+    by_pred = np.empty(m, dtype=np.int64)
+    for k in range(m):
+        j = fill[pred[k]]
+        fill[pred[k]] = j + 1
+        by_pred[j] = (np.int64(k) << 32) | succ[k]
+    # Kahn's algorithm: each activity popped takes the next label and its links the
+    # next CSR entries, so the relabelled CSR is written front to back.
     order = np.empty(n, dtype=np.int32)
+    rank = np.empty(n, dtype=np.int32)
+    out_ptr = np.empty(n + 1, dtype=np.int64)
+    out_succ = np.empty(m, dtype=np.int32)
+    link_index = np.empty(m, dtype=np.int64)
     tail = 0
     for i in range(n):
         if indeg[i] == 0:
             order[tail] = i
             tail += 1
     head = 0
+    j = 0
     while head < tail:
         u = order[head]
+        rank[u] = head
+        out_ptr[head] = j
         head += 1
-        for j in range(ptr[u], ptr[u + 1]):
-            v = succ[j]
+        for e in range(ptr[u], ptr[u + 1]):
+            word = by_pred[e]
+            v = word & 0xFFFFFFFF
+            out_succ[j] = v
+            link_index[j] = word >> 32
+            j += 1
             indeg[v] -= 1
             if indeg[v] == 0:
                 order[tail] = v
                 tail += 1
-    return order[:tail]
+    if tail < n:
+        return 2, tail, order, e32, e64, e32, e8, e32, e8, e64
+    out_ptr[n] = j
+    out_type = np.empty(m, dtype=np.int8)
+    out_lag = np.empty(m, dtype=np.int32)
+    out_kind = np.empty(m, dtype=np.int8)
+    for j in range(m):
+        out_succ[j] = rank[out_succ[j]]
+        k = link_index[j]
+        out_type[j] = ltype[k]
+        out_lag[j] = lag[k]
+        out_kind[j] = lkind[k]
+    return 0, 0, order, rank, out_ptr, out_succ, out_type, out_lag, out_kind, link_index
 
 
 def _find_cycle(n: int, pred: I64, succ: I64, done: NDArray[np.int32]) -> list[int]:
@@ -194,15 +229,22 @@ def _find_cycle(n: int, pred: I64, succ: I64, done: NDArray[np.int32]) -> list[i
     return cycle[first_pos:] + cycle[:first_pos]
 
 
-def _int_array(values: ArrayLike | None, m: int, default: int, name: str) -> I64:
+def _int_array(
+    values: ArrayLike | None, m: int, default: int, name: str, dtype: type = np.int64
+) -> NDArray:
     if values is None:
-        return np.full(m, default, dtype=np.int64)
+        return np.full(m, default, dtype=dtype)
     arr = np.asarray(values)
     if arr.shape != (m,):
         raise InvalidNetwork(f"{name} has shape {arr.shape}, expected ({m},)")
     if arr.dtype.kind not in "iub":
         raise InvalidNetwork(f"{name} must hold integers, not {arr.dtype}")
-    return arr.astype(np.int64, copy=False)
+    if dtype is np.int8 and arr.dtype != np.int8:
+        # Narrowing would wrap out-of-range codes into valid ones: check first.
+        bad = np.flatnonzero((arr < 0) | (arr > 3))
+        if bad.size:
+            raise InvalidNetwork(f"{name} out of range at links {bad[:10].tolist()}", bad)
+    return arr.astype(dtype, copy=False)
 
 
 def compile_network(
@@ -263,48 +305,41 @@ def compile_network(
             raise InvalidNetwork(f"n={n} but {ids_arr.shape[0]} ids")
         n = int(ids_arr.shape[0])
     p = np.asarray(pred)
-    m = int(p.shape[0]) if p.ndim == 1 else -1
-    if m < 0:
+    if p.ndim != 1:
         raise InvalidNetwork("pred must be one-dimensional")
+    m = int(p.shape[0])
     p = _int_array(p, m, 0, "pred")
     s = _int_array(succ, m, 0, "succ")
-    lt = _int_array(link_type, m, int(LinkType.FS), "link_type")
+    lt = _int_array(link_type, m, int(LinkType.FS), "link_type", np.int8)
     lg = _int_array(lag, m, 0, "lag")
-    lk = _int_array(lag_kind, m, int(LagKind.WORKING), "lag_kind")
-    for name, arr, hi in (
-        ("pred", p, n),
-        ("succ", s, n),
-        ("link_type", lt, 4),
-        ("lag_kind", lk, 4),
-    ):
-        bad = np.flatnonzero((arr < 0) | (arr >= hi))
-        if bad.size:
-            raise InvalidNetwork(f"{name} out of range at link positions {bad[:10].tolist()}", bad)
-    bad = np.flatnonzero(np.abs(lg) > np.iinfo(np.int32).max)
-    if bad.size:
-        raise InvalidNetwork(f"lag beyond int32 at link positions {bad[:10].tolist()}", bad)
-    ptr, csr_succ, csr_type, csr_lag, csr_kind, link_index = _csr(
-        n,
-        p,
-        s,
-        lt.astype(np.int8),
-        lg.astype(np.int32),
-        lk.astype(np.int8),
+    lk = _int_array(lag_kind, m, int(LagKind.WORKING), "lag_kind", np.int8)
+    code, where, order, rank, ptr, csr_succ, csr_type, csr_lag, csr_kind, link_index = _compile(
+        n, p, s, lt, lg, lk
     )
-    order = _kahn(n, ptr, csr_succ)
-    if order.shape[0] < n:
-        cycle = _find_cycle(n, p, s, order)
+    if code == 1:
+        for name, arr, hi in (("pred", p, n), ("succ", s, n), ("link_type", lt, 4)):
+            bad = np.flatnonzero((arr < 0) | (arr >= hi))
+            if bad.size:
+                raise InvalidNetwork(f"{name} out of range at links {bad[:10].tolist()}", bad)
+        bad = np.flatnonzero((lk < 0) | (lk >= 4))
+        if bad.size:
+            raise InvalidNetwork(f"lag_kind out of range at links {bad[:10].tolist()}", bad)
+        bad = np.flatnonzero(np.abs(lg) > np.iinfo(np.int32).max)
+        raise InvalidNetwork(f"lag beyond int32 at links {bad[:10].tolist()}", bad)
+    if code == 2:
+        cycle = _find_cycle(n, p, s, order[:where])
         raise CyclicDependency(ids_arr[cycle].tolist())
     return Network(
         n=n,
         ids=ids_arr,
+        order=order,
+        rank=rank,
         succ_ptr=ptr,
         succ=csr_succ,
         link_type=csr_type,
         lag=csr_lag,
         lag_kind=csr_kind,
         link_index=link_index,
-        order=order,
     )
 
 

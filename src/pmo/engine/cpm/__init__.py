@@ -31,16 +31,8 @@ Examples
 ['2026-03-02T16:00', '2026-03-03T11:00']
 """
 
-from pmo.engine.cpm.scheduling import (
-    NO_DATE,
-    Activities,
-    BatchResult,
-    Constraint,
-    PreparedSchedule,
-    ScheduleResult,
-    prepare,
-    schedule,
-)
+from pmo.engine.cpm.model import NO_DATE, Activities, BatchResult, Constraint, ScheduleResult
+from pmo.engine.cpm.scheduling import PreparedSchedule, prepare, schedule
 
 __all__ = [
     "NO_DATE",

@@ -48,7 +48,7 @@ ASAP, ALAP, SNET, SNLT, FNET, FNLT, MSO, MFO = 0, 1, 2, 3, 4, 5, 6, 7
 NOT_STARTED, STARTED, FINISHED = 0, 1, 2
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _lag(kind, lag, du):  # pragma: no cover - compiled
     """(lag in minutes, elapsed?) of a link whose predecessor lasts ``du``."""
     if kind == 0:
@@ -60,7 +60,7 @@ def _lag(kind, lag, du):  # pragma: no cover - compiled
     return value, kind == 3
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _require(t, kind, lag, lcal, du, dur, v, src, sc, cs, flag):  # pragma: no cover - compiled
     """Requirement on the successor from source value ``src`` through one link.
 
@@ -87,7 +87,7 @@ def _require(t, kind, lag, lcal, du, dur, v, src, sc, cs, flag):  # pragma: no c
     return _start_at(cs, lcal, w + lv, flag)
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _limit(t, kind, lag, lcal, du, dur, v, target, sc, cs, flag):  # pragma: no cover
     """Largest source value whose requirement through one link is at most ``target``."""
     lv, elapsed = _lag(kind, lag, du)
@@ -109,7 +109,7 @@ def _limit(t, kind, lag, lcal, du, dur, v, target, sc, cs, flag):  # pragma: no 
     return _start_at(cs, lcal, _start_limit(cs, lcal, target, flag) - lv, flag)
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _place_early(u, lo_s, lo_f, act, sc, cs, flag):  # pragma: no cover - compiled
     """Early (start, finish) of activity ``u`` given its start and finish requirements."""
     dur, rem, cal, ctype, ctime, _dl, astart, afinish, state = act
@@ -159,7 +159,7 @@ def _place_early(u, lo_s, lo_f, act, sc, cs, flag):  # pragma: no cover - compil
     return _start_at(cs, c, w, flag), _finish_at(cs, c, w + d, flag)
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _place_late(u, hi_s, hi_f, es, ef, act, sc, cs, flag):  # pragma: no cover - compiled
     """Late (start, finish) of activity ``u`` given its start and finish limits."""
     dur, rem, cal, ctype, ctime, dline, _as, _af, state = act
@@ -205,133 +205,158 @@ def _place_late(u, hi_s, hi_f, es, ef, act, sc, cs, flag):  # pragma: no cover -
     return _start_at(cs, c, w - d, flag), _finish_at(cs, c, w, flag)
 
 
+@njit(cache=True, _nrt=False)
+def _pct(lag, du):  # pragma: no cover - compiled
+    return (2 * np.int64(lag) * du + 10000) // 20000
+
+
 @njit(cache=True)
-def forward(net, act, sc, cs, es, ef, flag):  # pragma: no cover - compiled
-    """Early dates in topological order, pushing requirements along links."""
-    order, ptr, succ, ltype, lag, lkind, lcal = net
-    dur = act[0]
-    n = order.shape[0]
-    req_s = np.full(n, NEG, dtype=np.int64)
-    req_f = np.full(n, NEG, dtype=np.int64)
-    lo = sc[START]
-    if sc[STATUS] > lo:
-        lo = sc[STATUS]
-    for k in range(n):
-        u = order[k]
-        s, f = _place_early(u, max(lo, req_s[u]), req_f[u], act, sc, cs, flag)
-        es[u] = s
-        ef[u] = f
+def forward(net, act, sc, cs, early, flag):  # pragma: no cover - compiled
+    """Early (start, finish) per label, in label (topological) order.
+
+    Requirements are pushed along links into ``req[v] = (start, finish)``. The common
+    case (working model, ASAP/ALAP, not started, working or percent lag) is spelled
+    out: helpers cost calls, the loop runs once per link.
+    """
+    ptr, succ, ltype, lag, lkind, lcal = net
+    dur, ctype, state = act[0], act[3], act[8]
+    n = dur.shape[0]
+    req = np.full((n, 2), NEG, dtype=np.int64)
+    lo = max(sc[START], sc[STATUS])
+    working = sc[MODE] == WORKING
+    for u in range(n):
+        rs = max(lo, req[u, 0])
+        rf = req[u, 1]
         du = dur[u]
+        if working and ctype[u] <= ALAP and state[u] == NOT_STARTED:
+            s = max(rs, rf - du)
+            f = s + du
+        else:
+            s, f = _place_early(u, rs, rf, act, sc, cs, flag)
+        early[u, 0] = s
+        early[u, 1] = f
         for e in range(ptr[u], ptr[u + 1]):
             t = ltype[e]
             if t < 0:
                 continue
             src = f if (t & 1) == 0 else s
             v = succ[e]
-            r = _require(t, lkind[e], lag[e], lcal[e], du, dur, v, src, sc, cs, flag)
-            if t < 2:
-                if r > req_s[v]:
-                    req_s[v] = r
-            elif r > req_f[v]:
-                req_f[v] = r
+            kind = lkind[e]
+            if working and kind == 0:
+                r = src + lag[e]
+            elif working and kind == 2:
+                r = src + _pct(lag[e], du)
+            else:
+                r = _require(t, kind, lag[e], lcal[e], du, dur, v, src, sc, cs, flag)
+            col = t >> 1
+            if r > req[v, col]:
+                req[v, col] = r
 
 
 @njit(cache=True)
-def backward(net, act, sc, cs, finish, es, ef, ls, lf, flag):  # pragma: no cover - compiled
-    """Late dates in reverse topological order, pulling limits from successors."""
-    order, ptr, succ, ltype, lag, lkind, lcal = net
-    dur = act[0]
-    n = order.shape[0]
-    for k in range(n - 1, -1, -1):
-        u = order[k]
+def backward(net, act, sc, cs, finish, early, late, fl, floats, flag):  # pragma: no cover
+    """Late (start, finish) per label in reverse order, pulling limits from successors.
+
+    With ``floats`` the same walk fills ``fl[u] = (total float, free float)``: late
+    minus early finish, and the delay that keeps every successor's early dates, both
+    in working minutes of the activity's calendar; early dates must then be final.
+    """
+    ptr, succ, ltype, lag, lkind, lcal = net
+    dur, cal, ctype, dline, state = act[0], act[2], act[3], act[5], act[8]
+    n = dur.shape[0]
+    working = sc[MODE] == WORKING
+    for u in range(n - 1, -1, -1):
         hi_s = POS
         hi_f = finish
+        free_s = POS
+        free_f = finish
         du = dur[u]
+        su = state[u]
         for e in range(ptr[u], ptr[u + 1]):
             t = ltype[e]
             if t < 0:
                 continue
             v = succ[e]
-            target = ls[v] if t < 2 else lf[v]
-            b = _limit(t, lkind[e], lag[e], lcal[e], du, dur, v, target, sc, cs, flag)
+            kind = lkind[e]
+            col = t >> 1
+            fast = working and (kind == 0 or kind == 2)
+            lv = np.int64(lag[e]) if kind == 0 else _pct(lag[e], du)
+            target = late[v, col]
+            if fast:
+                b = target - lv
+            else:
+                b = _limit(t, kind, lag[e], lcal[e], du, dur, v, target, sc, cs, flag)
+            if floats:
+                if col == 0 and state[v] == STARTED:
+                    target = _remaining_start(v, early[v, 1], act, sc, cs, flag)
+                else:
+                    target = early[v, col]
+                if fast:
+                    be = target - lv
+                else:
+                    be = _limit(t, kind, lag[e], lcal[e], du, dur, v, target, sc, cs, flag)
+            else:
+                be = POS
             if (t & 1) == 0:
-                if b < hi_f:
-                    hi_f = b
-            elif b < hi_s:
-                hi_s = b
-        s, f = _place_late(u, hi_s, hi_f, es[u], ef[u], act, sc, cs, flag)
-        ls[u] = s
-        lf[u] = f
-
-
-@njit(cache=True)
-def floats(net, act, sc, cs, finish, es, ef, lf, tf, ff, flag):  # pragma: no cover - compiled
-    """Total float (late minus early finish) and free float, on each activity's calendar."""
-    _order, ptr, succ, ltype, lag, lkind, lcal = net
-    dur, _rem, cal, _ct, _ctime, _dl, _as, _af, state = act
-    n = es.shape[0]
-    working = sc[MODE] == WORKING
-    for u in range(n):
-        if state[u] == FINISHED:
-            tf[u] = 0
-            ff[u] = 0
-            continue
-        c = cal[u]
-        du = dur[u]
-        if working:
-            tf[u] = lf[u] - ef[u]
-            slack = finish - ef[u]
+                hi_f = min(hi_f, b)
+                free_f = min(free_f, be)
+            else:
+                hi_s = min(hi_s, b)
+                free_s = min(free_s, be)
+        if working and ctype[u] <= ALAP and su == NOT_STARTED:
+            f = min(hi_f, hi_s + du, dline[u])
+            s = f - du
         else:
-            w_ef = _work(cs, c, ef[u], flag)
-            tf[u] = _work(cs, c, lf[u], flag) - w_ef
-            slack = _work(cs, c, finish, flag) - w_ef
-        for e in range(ptr[u], ptr[u + 1]):
-            t = ltype[e]
-            if t < 0 or ((t & 1) == 1 and state[u] == STARTED):
-                continue
-            v = succ[e]
-            if t >= 2:
-                target = ef[v]
-            elif state[v] == STARTED:
-                target = _remaining_start(v, act, sc, cs, ef, flag)
+            s, f = _place_late(u, hi_s, hi_f, early[u, 0], early[u, 1], act, sc, cs, flag)
+        late[u, 0] = s
+        late[u, 1] = f
+        if floats:
+            if su == FINISHED:
+                fl[u, 0] = 0
+                fl[u, 1] = 0
+            elif working:
+                fl[u, 0] = f - early[u, 1]
+                free = free_f - early[u, 1]
+                if su == NOT_STARTED:
+                    free = min(free, free_s - early[u, 0])
+                fl[u, 1] = free
             else:
-                target = es[v]
-            b = _limit(t, lkind[e], lag[e], lcal[e], du, dur, v, target, sc, cs, flag)
-            if working:
-                gap = b - (ef[u] if (t & 1) == 0 else es[u])
-            elif (t & 1) == 0 or du == 0:
-                gap = _work(cs, c, b, flag) - _work(cs, c, ef[u] if (t & 1) == 0 else es[u], flag)
-            else:
-                gap = _start_limit(cs, c, b, flag) - _work(cs, c, es[u], flag)
-            if gap < slack:
-                slack = gap
-        ff[u] = slack
+                c = cal[u]
+                w_ef = _work(cs, c, early[u, 1], flag)
+                fl[u, 0] = _work(cs, c, f, flag) - w_ef
+                free = _work(cs, c, free_f, flag) - w_ef
+                if su == NOT_STARTED and free_s < POS:
+                    w_es = _work(cs, c, early[u, 0], flag)
+                    if du == 0:
+                        free = min(free, _work(cs, c, free_s, flag) - w_es)
+                    else:
+                        free = min(free, _start_limit(cs, c, free_s, flag) - w_es)
+                fl[u, 1] = free
 
 
-@njit(cache=True)
-def _remaining_start(v, act, sc, cs, ef, flag):  # pragma: no cover - compiled
+@njit(cache=True, _nrt=False)
+def _remaining_start(v, efv, act, sc, cs, flag):  # pragma: no cover - compiled
     """Start of the remaining work of a started activity (its finish less the remaining)."""
     r = act[1][v]
     if sc[MODE] == WORKING:
-        return ef[v] - r
+        return efv - r
     c = act[2][v]
     if r == 0:
-        return ef[v]
-    return _start_at(cs, c, _work(cs, c, ef[v], flag) - r, flag)
+        return efv
+    return _start_at(cs, c, _work(cs, c, efv, flag) - r, flag)
 
 
 @njit(cache=True)
-def longest_path(net, act, sc, cs, finish, es, ef, flag):  # pragma: no cover - compiled
+def longest_path(net, act, sc, cs, finish, early, flag):  # pragma: no cover - compiled
     """Activities on a chain of driving links ending at the project's early finish."""
-    order, ptr, succ, ltype, lag, lkind, lcal = net
-    dur, _rem, _cal, _ct, _ctime, _dl, _as, _af, state = act
-    n = order.shape[0]
+    ptr, succ, ltype, lag, lkind, lcal = net
+    dur, state = act[0], act[8]
+    n = dur.shape[0]
     on = np.zeros(n, dtype=np.bool_)
-    for k in range(n - 1, -1, -1):
-        u = order[k]
+    for u in range(n - 1, -1, -1):
         if state[u] == FINISHED:
             continue
-        if ef[u] == finish:
+        if early[u, 1] == finish:
             on[u] = True
             continue
         du = dur[u]
@@ -340,16 +365,16 @@ def longest_path(net, act, sc, cs, finish, es, ef, flag):  # pragma: no cover - 
             v = succ[e]
             if t < 0 or not on[v]:
                 continue
-            src = ef[u] if (t & 1) == 0 else es[u]
+            src = early[u, 1] if (t & 1) == 0 else early[u, 0]
             r = _require(t, lkind[e], lag[e], lcal[e], du, dur, v, src, sc, cs, flag)
-            if _drives(v, t, r, act, sc, cs, es, ef, flag):
+            if _drives(v, t, r, early[v, 0], early[v, 1], act, sc, cs, flag):
                 on[u] = True
                 break
     return on
 
 
-@njit(cache=True)
-def _drives(v, t, r, act, sc, cs, es, ef, flag):  # pragma: no cover - compiled
+@njit(cache=True, _nrt=False)
+def _drives(v, t, r, esv, efv, act, sc, cs, flag):  # pragma: no cover - compiled
     """Whether requirement ``r`` (through a link of type ``t``) sets v's early dates."""
     dur, rem, cal, state = act[0], act[1], act[2], act[8]
     c = cal[v]
@@ -357,149 +382,169 @@ def _drives(v, t, r, act, sc, cs, es, ef, flag):  # pragma: no cover - compiled
     if state[v] == STARTED:
         if t >= 2:
             if working:
-                return r == ef[v]
+                return r == efv
             if rem[v] == 0:
-                return _point_after(cs, c, r, flag) == ef[v]
-            return _finish_at(cs, c, _finish_need(cs, c, r, flag), flag) == ef[v]
+                return _point_after(cs, c, r, flag) == efv
+            return _finish_at(cs, c, _finish_need(cs, c, r, flag), flag) == efv
         # Only FS links reach a started activity: they hold back its remaining work.
         if r < sc[STATUS]:
             return False
         if working:
-            return r + rem[v] == ef[v]
+            return r + rem[v] == efv
         if rem[v] == 0:
-            return _point_after(cs, c, r, flag) == ef[v]
-        return _finish_at(cs, c, _work(cs, c, r, flag) + rem[v], flag) == ef[v]
+            return _point_after(cs, c, r, flag) == efv
+        return _finish_at(cs, c, _work(cs, c, r, flag) + rem[v], flag) == efv
     if working:
-        return r == (es[v] if t < 2 else ef[v])
+        return r == (esv if t < 2 else efv)
     if dur[v] == 0:
-        return _point_after(cs, c, r, flag) == es[v]
+        return _point_after(cs, c, r, flag) == esv
     if t < 2:
-        return _start_at(cs, c, _work(cs, c, r, flag), flag) == es[v]
-    return _finish_at(cs, c, _finish_need(cs, c, r, flag), flag) == ef[v]
+        return _start_at(cs, c, _work(cs, c, r, flag), flag) == esv
+    return _finish_at(cs, c, _finish_need(cs, c, r, flag), flag) == efv
 
 
 @njit(cache=True)
-def alap(net, act, sc, cs, finish, es, ef, ls, lf, start, fin, flag):  # pragma: no cover
+def alap(net, act, sc, cs, finish, early, late, sched, flag):  # pragma: no cover - compiled
     """Scheduled dates: early ones, except ALAP activities pushed as late as their
-    successors' scheduled dates allow (never past their late finish)."""
-    order, ptr, succ, ltype, lag, lkind, lcal = net
-    dur, _rem, _cal, ctype, _ctime, _dl, _as, _af, state = act
-    n = order.shape[0]
-    for k in range(n - 1, -1, -1):
-        u = order[k]
-        start[u] = es[u]
-        fin[u] = ef[u]
+    successors' scheduled dates allow (never past their late dates)."""
+    ptr, succ, ltype, lag, lkind, lcal = net
+    dur, ctype, state = act[0], act[3], act[8]
+    n = dur.shape[0]
+    for u in range(n - 1, -1, -1):
+        sched[u, 0] = early[u, 0]
+        sched[u, 1] = early[u, 1]
         if ctype[u] != ALAP or state[u] != NOT_STARTED:
             continue
-        hi_s = ls[u]
-        hi_f = lf[u]
+        hi_s = late[u, 0]
+        hi_f = late[u, 1]
         du = dur[u]
         for e in range(ptr[u], ptr[u + 1]):
             t = ltype[e]
             if t < 0:
                 continue
             v = succ[e]
-            target = start[v] if t < 2 else fin[v]
+            target = sched[v, t >> 1]
             b = _limit(t, lkind[e], lag[e], lcal[e], du, dur, v, target, sc, cs, flag)
             if (t & 1) == 0:
                 hi_f = min(hi_f, b)
             else:
                 hi_s = min(hi_s, b)
-        s, f = _place_late(u, hi_s, hi_f, es[u], ef[u], act, sc, cs, flag)
-        if f > ef[u]:
-            start[u] = s
-            fin[u] = f
+        s, f = _place_late(u, hi_s, hi_f, early[u, 0], early[u, 1], act, sc, cs, flag)
+        if f > early[u, 1]:
+            sched[u, 0] = s
+            sched[u, 1] = f
 
 
 @njit(cache=True)
-def finish_of(ef):  # pragma: no cover - compiled
+def finish_of(early):  # pragma: no cover - compiled
     best = NEG
-    for i in range(ef.shape[0]):
-        if ef[i] > best:
-            best = ef[i]
+    for i in range(early.shape[0]):
+        best = max(best, early[i, 1])
     return best
 
 
-@njit(cache=True, parallel=True)
-def batch(net, act, sc, cs, durations, watch, want_float, threshold):  # pragma: no cover
-    """Project finish (and watched finishes, criticality counts) for each duration row.
+@njit(cache=True)
+def start_of(dates):  # pragma: no cover - compiled
+    best = POS
+    for i in range(dates.shape[0]):
+        best = min(best, dates[i, 0])
+    return best
 
-    Each row replaces the durations (the remaining durations of started activities).
-    Iterations are split into one block per thread so criticality counts need no lock.
+
+@njit(cache=True)
+def unpack(rank, early, late, fl, on_path, threshold, state, out):  # pragma: no cover
+    """Results from labels back to caller positions; critical by float or ``on_path``.
+
+    Gathering (sequential writes, random reads) beats scattering seven arrays.
     """
-    iters, n = durations.shape
+    es, ef, ls, lf, tf, ff, crit = out
+    by_path = on_path.shape[0] > 0
+    for p in range(rank.shape[0]):
+        i = rank[p]
+        es[p] = early[i, 0]
+        ef[p] = early[i, 1]
+        ls[p] = late[i, 0]
+        lf[p] = late[i, 1]
+        t = fl[i, 0]
+        tf[p] = t
+        ff[p] = fl[i, 1]
+        crit[p] = (on_path[i] if by_path else t <= threshold) and state[i] != FINISHED
+
+
+@njit(cache=True)
+def unpack_pair(rank, pair, first, second):  # pragma: no cover - compiled
+    for p in range(rank.shape[0]):
+        first[p] = pair[rank[p], 0]
+        second[p] = pair[rank[p], 1]
+
+
+@njit(cache=True, parallel=True)
+def batch(net, act, sc, cs, order, durations, watch, floats, threshold):  # pragma: no cover
+    """Project finish (and watched finishes, criticality counts) per duration row.
+
+    Rows are in caller positions and replace the durations (the remaining durations
+    of started activities). Iterations are split into one block per thread-sized
+    chunk, each with its own counts, so no lock is needed.
+    """
+    iters = durations.shape[0]
+    n = order.shape[0]
     finishes = np.empty(iters, dtype=np.int64)
     watched = np.empty((iters, watch.shape[0]), dtype=np.int64)
     blocks = max(1, min(iters, 64))
-    counts = np.zeros((blocks, n if want_float else 0), dtype=np.int64)
+    counts = np.zeros((blocks, n), dtype=np.int64)
     flags = np.zeros((blocks, 2), dtype=np.int64)
     for b in prange(blocks):
-        es = np.empty(n, dtype=np.int64)
-        ef = np.empty(n, dtype=np.int64)
-        ls = np.empty(n, dtype=np.int64)
-        lf = np.empty(n, dtype=np.int64)
+        early = np.empty((n, 2), dtype=np.int64)
+        late = np.empty((n, 2), dtype=np.int64)
+        fl = np.empty((n, 2), dtype=np.int64)
+        d = np.empty(n, dtype=np.int64)
         flag = flags[b]
         for it in range(b * iters // blocks, (b + 1) * iters // blocks):
             row = durations[it]
-            a = (row, row, act[2], act[3], act[4], act[5], act[6], act[7], act[8])
-            forward(net, a, sc, cs, es, ef, flag)
-            fin = finish_of(ef)
+            for i in range(n):
+                d[i] = row[order[i]]
+            a = (d, d, act[2], act[3], act[4], act[5], act[6], act[7], act[8])
+            forward(net, a, sc, cs, early, flag)
+            fin = finish_of(early)
             finishes[it] = fin
             for j in range(watch.shape[0]):
-                watched[it, j] = ef[watch[j]]
-            if want_float:
-                backward(net, a, sc, cs, fin, es, ef, ls, lf, flag)
-                _count_critical(a, sc, cs, ef, lf, threshold, counts[b], flag)
-    out_flag = np.zeros(2, dtype=np.int64)
+                watched[it, j] = early[watch[j], 1]
+            if floats:
+                backward(net, a, sc, cs, fin, early, late, fl, True, flag)
+                for i in range(n):
+                    if fl[i, 0] <= threshold and a[8][i] != FINISHED:
+                        counts[b, i] += 1
     total = np.zeros(n, dtype=np.int64)
+    out_flag = np.zeros(2, dtype=np.int64)
     for b in range(blocks):
         out_flag[0] |= flags[b, 0]
         out_flag[1] |= flags[b, 1]
-        if want_float:
-            total += counts[b]
+        total += counts[b]
     return finishes, watched, total, out_flag
 
 
 @njit(cache=True)
-def _count_critical(act, sc, cs, ef, lf, threshold, counts, flag):  # pragma: no cover
-    cal, state = act[2], act[8]
-    for u in range(ef.shape[0]):
-        if state[u] == FINISHED:
-            continue
-        if sc[MODE] == WORKING:
-            tf = lf[u] - ef[u]
-        else:
-            tf = _work(cs, cal[u], lf[u], flag) - _work(cs, cal[u], ef[u], flag)
-        if tf <= threshold:
-            counts[u] += 1
+def instants(values, kinds, table, base, floor, out):  # pragma: no cover - compiled
+    """Unix minutes of working-model values: kind 0 start, 1 finish, 2 milestone.
 
-
-@njit(cache=True, parallel=True)
-def instants(values, kinds, cal, w0, working, origin_floor, cs, flag):  # pragma: no cover
-    """Unix minutes of schedule values: kind 0 start, 1 finish, 2 milestone.
-
-    In the working model a milestone shows at the end of the working time before it,
-    as project tools do, but never before the project start ``origin_floor``.
+    ``table[w - base]`` is the instant working minute ``w`` begins (see
+    ``model._instant_table``); a finish value ``w`` is the end of minute ``w - 1``. A
+    milestone shows at the end of the working time before it, as project tools do,
+    but never before the project start instant ``floor``.
     """
-    out = np.empty_like(values)
-    for i in prange(values.shape[0]):
-        v = values[i]
-        if not working:
-            out[i] = v
-        elif kinds[i] == 0:
-            out[i] = _start_at(cs, 0, v + w0, flag)
-        else:
-            t = _finish_at(cs, 0, v + w0, flag)
-            if kinds[i] == 2 and t < origin_floor:
-                t = origin_floor
-            out[i] = t
-    return out
+    for i in range(values.shape[0]):
+        kind = kinds[i]
+        bias = 0 if kind == 0 else 1
+        t = table[values[i] - bias - base] + bias
+        if kind == 2 and t < floor:
+            t = floor
+        out[i] = t
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True)
 def project_minutes(values, w0, cs, flag):  # pragma: no cover - compiled
     """Working minutes of the project calendar (calendar 0) since the origin."""
     out = np.empty_like(values)
-    for i in prange(values.shape[0]):
+    for i in range(values.shape[0]):
         out[i] = _work(cs, 0, values[i], flag) - w0
     return out
