@@ -85,6 +85,7 @@ def test_summary_rolls_up_dates_and_progress(plan):
     phase = fresh(phase)
     assert phase.is_summary
     assert (phase.start, phase.finish) == (at(2, 8), at(5, 17))
+    assert phase.duration_minutes == 4 * DAY
     # Duration-weighted: 1 day done of 4.
     assert phase.percent_complete == 25
     assert (fresh(a).outline, fresh(b).outline, phase.outline) == ("1.1", "1.2", "1")

@@ -164,8 +164,11 @@ class ProgramDetailView(LoginRequiredMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user, program = self.request.user, self.object
+        from pmo.schedules.selectors import program_roadmap
+
         context.update(
             projects=selectors.visible_projects(user).filter(program=program),
+            roadmap=program_roadmap(user, program),
             can_change=can(user, Action.CHANGE, program),
             can_add=can(user, Action.ADD_CHILD, program),
         )

@@ -62,7 +62,7 @@ RESULT_COLUMNS = (
     "free_float_minutes",
     "is_critical",
 )
-WRITTEN_COLUMNS = (*RESULT_COLUMNS, "percent_complete")
+WRITTEN_COLUMNS = (*RESULT_COLUMNS, "percent_complete", "duration_minutes")
 
 
 def engine_calendar(calendar: Calendar, years: range) -> EngineCalendar:
@@ -286,6 +286,16 @@ def compute(plan: Plan, calendars: dict[int, Calendar]) -> tuple[dict[str, list]
     out["free_float_minutes"] = np.where(plan.is_summary, 0, free_float).tolist()
     out["is_critical"] = critical_int.astype(bool).tolist()
     out["percent_complete"] = rolled_up_progress(plan)
+    # A summary's duration is the working time it spans on the project calendar.
+    span_start = np.full(n, np.iinfo(np.int64).max)
+    span_finish = np.full(n, np.iinfo(np.int64).min)
+    span_start[leaves], span_finish[leaves] = result.start, result.finish
+    span_start = rollup(plan.parent, span_start, "min", order=order)
+    span_finish = rollup(plan.parent, span_finish, "max", order=order)
+    out["duration_minutes"] = [
+        int(span_finish[i] - span_start[i]) if plan.is_summary[i] else row["duration_minutes"]
+        for i, row in enumerate(plan.rows)
+    ]
     return out, result
 
 

@@ -265,17 +265,14 @@ def program_roadmap(user, program) -> dict:
                 "late": (m["total_float_minutes"] or 0) < 0,
             }
         )
+    # One tick every 1, 3, 6 or 12 months so labels never overlap, whatever the span.
+    span_months = (last.year - first.year) * 12 + last.month - first.month + 1
+    step = next(k for k, limit in ((1, 12), (3, 36), (6, 72), (12, 10**6)) if span_months <= limit)
     months = []
     cursor = first
     while cursor <= last:
-        months.append(
-            {
-                "label": cursor.strftime("%b %Y")
-                if cursor.month in (1, 4, 7, 10)
-                else cursor.strftime("%b"),
-                "x": x(cursor),
-            }
-        )
+        if (cursor.month - 1) % step == 0:
+            months.append({"label": cursor.strftime("%b %Y"), "x": x(cursor)})
         cursor = (cursor.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     today = timezone.localdate()
     return {

@@ -54,8 +54,22 @@ def change_body(result: services.Rescheduled, project, links_changed: bool = Fal
     return body
 
 
+@extend_schema(
+    methods=["POST", "PUT", "PATCH"],
+    responses=inline_serializer(
+        "TaskChange",
+        {
+            "task": TaskSerializer(),
+            "changed": serializers.ListField(child=serializers.DictField()),
+            "finish": serializers.DateTimeField(allow_null=True),
+            "took_ms": serializers.FloatField(),
+        },
+    ),
+)
 class TaskViewSet(viewsets.ModelViewSet):
-    """Tasks of the plans the caller may see. Writes re-schedule the project."""
+    """Tasks of the plans the caller may see. Writes re-schedule the project and answer
+    with the task, every task whose dates changed, and the project's new finish.
+    """
 
     serializer_class = TaskSerializer
     permission_classes = [ScopedObjectPermission]
@@ -71,7 +85,7 @@ class TaskViewSet(viewsets.ModelViewSet):
         data.pop("start", None)
         project = data.pop("project", None) or data["parent"].project
         task, result = services.do_create_task(request.user, project=project, **data)
-        body = {**TaskSerializer(task).data, **change_body(result, project)}
+        body = {"task": TaskSerializer(task).data, **change_body(result, project)}
         return Response(body, status=status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
@@ -87,7 +101,7 @@ class TaskViewSet(viewsets.ModelViewSet):
             task, result = services.do_report_progress(request.user, task, **data)
         else:
             task, result = services.do_update_task(request.user, task, **data)
-        return Response({**TaskSerializer(task).data, **change_body(result, task.project)})
+        return Response({"task": TaskSerializer(task).data, **change_body(result, task.project)})
 
     def get_object_for_write(self):
         # Writing is decided by the services (change vs. progress), not by the HTTP verb.
@@ -119,7 +133,7 @@ class DependencyViewSet(viewsets.ModelViewSet):
             request.user, predecessor=predecessor, successor=successor, **data
         )
         body = {
-            **DependencySerializer(link).data,
+            "dependency": DependencySerializer(link).data,
             **change_body(result, successor.project, links_changed=True),
         }
         return Response(body, status=status.HTTP_201_CREATED)
@@ -131,7 +145,7 @@ class DependencyViewSet(viewsets.ModelViewSet):
         data = {k: v for k, v in serializer.validated_data.items() if k in services.LINK_FIELDS}
         link, result = services.do_update_link(request.user, link, **data)
         body = {
-            **DependencySerializer(link).data,
+            "dependency": DependencySerializer(link).data,
             **change_body(result, link.successor.project, links_changed=True),
         }
         return Response(body)

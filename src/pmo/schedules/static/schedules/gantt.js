@@ -430,7 +430,7 @@ export class Gantt {
 
     const toolbar = el("div", "gantt-toolbar", {role: "toolbar", "aria-label": "Gantt view"});
     const zoomGroup = el("div", "gantt-segment", {role: "group", "aria-label": "Zoom"});
-    zoomGroup.append(el("span", "gantt-segment-label")).firstChild.textContent = "Zoom";
+    zoomGroup.append(Object.assign(el("span", "gantt-segment-label"), {textContent: "Zoom"}));
     this.zoomButtons = ZOOM_ORDER.map((name) => {
       const button = el("button", "gantt-button", {type: "button", "data-zoom": name});
       button.textContent = ZOOMS[name].label;
@@ -438,7 +438,7 @@ export class Gantt {
       return button;
     });
     const levelGroup = el("div", "gantt-segment", {role: "group", "aria-label": "Outline level"});
-    levelGroup.append(el("span", "gantt-segment-label")).firstChild.textContent = "Show";
+    levelGroup.append(Object.assign(el("span", "gantt-segment-label"), {textContent: "Show"}));
     this.levelButtons = [1, 2, 3, 0].map((level) => {
       const button = el("button", "gantt-button", {type: "button", "data-level": String(level)});
       button.textContent = level ? `Level ${level}` : "All";
@@ -752,13 +752,22 @@ export class Gantt {
     for (let i = 0; i < this.n; i++) this.#computeTaskX(i);
   }
 
+  /**
+   * Bars are drawn in whole days: a start at 08:00 fills its day from midnight, a finish
+   * at 16:00 fills it to midnight (the table and the tooltip give the exact times). A
+   * start at or after noon begins the next day, so a task following a half-day one
+   * does not overlap it.
+   */
   #computeTaskX(i) {
     const k = this.pxPerMs;
     const r = this.rangeStart;
-    this.x0[i] = (this.start[i] - r) * k;
-    this.x1[i] = (this.finish[i] - r) * k;
-    this.bx0[i] = (this.baseStart[i] - r) * k;
-    this.bx1[i] = (this.baseFinish[i] - r) * k;
+    const milestone = this.flags[i] & MILESTONE;
+    const from = (t) => (Math.round(t / DAY) * DAY - r) * k;
+    const to = (t) => (milestone ? Math.round(t / DAY) : Math.ceil(t / DAY)) * DAY * k - r * k;
+    this.x0[i] = from(this.start[i]);
+    this.x1[i] = Math.max(this.x0[i], to(this.finish[i]));
+    this.bx0[i] = from(this.baseStart[i]);
+    this.bx1[i] = Math.max(this.bx0[i], to(this.baseFinish[i]));
   }
 
   #sizeContent() {
@@ -1169,11 +1178,17 @@ export class Gantt {
         ctx.fillStyle = c.grid;
         ctx.fillRect(Math.round(a), y + 4, 1, half - 8);
         if (which === "top") {
-          // Long periods keep their label in view at the left edge.
+          // Long periods keep their label in view at the left edge; the label of a
+          // period scrolling out slides left with it, clipped to its own cell.
           ctx.textAlign = "left";
           ctx.fillStyle = c["header-text"];
           const width = ctx.measureText(text).width;
-          ctx.fillText(text, Math.min(Math.max(a, 0) + 8, b - width - 6), y + half / 2);
+          ctx.save();
+          ctx.beginPath();
+          ctx.rect(a, y, b - a, half);
+          ctx.clip();
+          ctx.fillText(text, Math.min(Math.max(a, 0) + 8, b - width - 8), y + half / 2);
+          ctx.restore();
         } else {
           ctx.textAlign = "center";
           const weekend = unit === "day" && mod(Math.floor(t / DAY) + 3, 7) >= 5;

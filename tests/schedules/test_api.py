@@ -1,0 +1,145 @@
+"""The plan API: every write answers with the re-scheduled tasks; errors name tasks."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from pmo.schedules import services
+from pmo.schedules.models import Dependency, Task
+
+from .conftest import at
+
+DAY = 480
+
+
+@pytest.fixture
+def api():
+    def as_user(user):
+        client = APIClient()
+        client.force_authenticate(user)
+        return client
+
+    return as_user
+
+
+def test_create_link_and_move_through_the_api(api, plan):
+    client = api(plan.people.pm_a)
+    first = client.post(
+        "/api/v1/tasks/",
+        {"project": plan.a.pk, "name": "Design", "duration_minutes": 2 * DAY},
+        format="json",
+    )
+    assert first.status_code == 201, first.json()
+    assert first.json()["task"]["start"] == "2026-03-02T08:00:00Z"
+    assert first.json()["task"]["finish"] == "2026-03-03T17:00:00Z"
+    assert first.json()["finish"] == "2026-03-03T17:00:00+00:00"
+    first = first.json()["task"]
+    second = client.post(
+        "/api/v1/tasks/",
+        {"project": plan.a.pk, "name": "Build", "duration_minutes": DAY},
+        format="json",
+    ).json()["task"]
+    link = client.post(
+        "/api/v1/dependencies/",
+        {"predecessor": first["id"], "successor": second["id"], "type": "FS"},
+        format="json",
+    )
+    assert link.status_code == 201, link.json()
+    changed = {t["id"]: t for t in link.json()["changed"]}
+    assert changed[second["id"]]["start"] == "2026-03-04T08:00:00+00:00"
+    assert len(link.json()["links"]) == 1
+
+    moved = client.patch(
+        f"/api/v1/tasks/{first['id']}/", {"start": "2026-03-09T08:00:00Z"}, format="json"
+    )
+    assert moved.status_code == 200, moved.json()
+    body = moved.json()
+    assert body["task"]["constraint_type"] == "SNET"
+    changed = {t["id"]: t for t in body["changed"]}
+    assert changed[second["id"]]["start"] == "2026-03-11T08:00:00+00:00"
+    assert body["finish"] == "2026-03-11T17:00:00+00:00"
+
+
+def test_cycle_is_a_400_naming_the_cycle(api, plan):
+    a, _ = services.do_create_task(plan.people.pm_a, project=plan.a, name="A")
+    b, _ = services.do_create_task(plan.people.pm_a, project=plan.a, name="B")
+    services.do_link(plan.people.pm_a, predecessor=a, successor=b)
+    response = api(plan.people.pm_a).post(
+        "/api/v1/dependencies/", {"predecessor": b.pk, "successor": a.pk}, format="json"
+    )
+    assert response.status_code == 400
+    body = response.json()
+    assert body["detail"] == (
+        "These dependencies form a cycle, so none of these tasks could ever start: "
+        + ("A → B → A." if body["cycle"][0] == a.pk else "B → A → B.")
+    )
+    assert sorted(body["cycle"]) == sorted([a.pk, b.pk])
+    assert Dependency.objects.count() == 1
+
+
+def test_reschedule_endpoint_and_settings(api, plan):
+    services.do_create_task(plan.people.pm_a, project=plan.a, name="Only", duration_minutes=DAY)
+    client = api(plan.people.pm_a)
+    response = client.post(f"/api/v1/projects/{plan.a.pk}/schedule/")
+    assert response.status_code == 200
+    assert response.json()["finish"] == "2026-03-02T17:00:00+00:00"
+    response = client.patch(
+        f"/api/v1/projects/{plan.a.pk}/schedule/", {"start": "2026-03-09T08:00:00Z"}, format="json"
+    )
+    assert response.status_code == 200
+    assert response.json()["finish"] == "2026-03-09T17:00:00+00:00"
+    assert Task.objects.get(name="Only").start == at(9, 8)
+
+
+def test_team_member_may_report_progress_but_not_replan(api, plan):
+    task, _ = services.do_create_task(plan.people.pm_a, project=plan.a, name="Work")
+    services.do_update_schedule_settings(plan.people.pm_a, plan.a, status_date=at(2, 17))
+    client = api(plan.people.member_a)
+    denied = client.patch(f"/api/v1/tasks/{task.pk}/", {"duration_minutes": 60}, format="json")
+    assert denied.status_code == 403
+    allowed = client.patch(
+        f"/api/v1/tasks/{task.pk}/",
+        {"percent_complete": 100, "actual_start": "2026-03-02T08:00:00Z",
+         "actual_finish": "2026-03-02T17:00:00Z"},
+        format="json",
+    )
+    assert allowed.status_code == 200, allowed.json()
+    assert allowed.json()["task"]["percent_complete"] == 100
+
+
+def test_other_projects_tasks_are_invisible(api, plan):
+    task, _ = services.do_create_task(plan.people.pgm, project=plan.b, name="Secret")
+    client = api(plan.people.member_a)
+    assert client.get(f"/api/v1/tasks/{task.pk}/").status_code == 404
+    assert client.get(f"/api/v1/projects/{plan.b.pk}/gantt/").status_code == 404
+
+
+def test_gantt_payload_shape(api, plan):
+    phase, _ = services.do_create_task(plan.people.pm_a, project=plan.a, name="Phase")
+    a, _ = services.do_create_task(
+        plan.people.pm_a, project=plan.a, name="A", parent=phase, duration_minutes=DAY
+    )
+    services.do_capture_baseline(plan.people.pm_a, plan.a, number=0)
+    body = api(plan.people.pm_a).get(f"/api/v1/projects/{plan.a.pk}/gantt/").json()
+    assert body["project"]["code"] == "PRJ-A"
+    assert [t["outline"] for t in body["tasks"]] == ["1", "1.1"]
+    leaf = body["tasks"][1]
+    assert leaf["level"] == 2
+    assert leaf["parent"] == phase.pk
+    assert leaf["baseline_finish"] == "2026-03-02T17:00:00+00:00"
+    assert body["tasks"][0]["summary"] is True
+    assert body["links"] == []
+
+
+def test_calendar_api_validates_hours(api, plan):
+    response = api(plan.people.admin).post(
+        "/api/v1/calendars/",
+        {"name": "Night shift", "timezone": "Europe/Berlin",
+         "week": [["22:00-26:00"], [], [], [], [], [], []]},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "Monday" in str(response.json())
+    denied = api(plan.people.pm_a).post(
+        "/api/v1/calendars/", {"name": "Mine", "timezone": "UTC"}, format="json"
+    )
+    assert denied.status_code == 403
