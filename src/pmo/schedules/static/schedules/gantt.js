@@ -864,7 +864,8 @@ export class Gantt {
     ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
     ctx.fillStyle = c.row;
     ctx.fillRect(0, 0, w, h);
-
+    this.#drawTimeGrid(ctx, left, w, h);
+    // Stripes and the selection are translucent so that weekends show through.
     for (let r = first; r <= last; r++) {
       const i = this.vis[r];
       const y = r * ROW - top;
@@ -873,7 +874,6 @@ export class Gantt {
       else continue;
       ctx.fillRect(0, y, w, ROW);
     }
-    this.#drawTimeGrid(ctx, left, w, h);
     this.#drawDateLine(ctx, "status_date", c["status-date"], [4, 3], left, h);
     this.#drawDateLine(ctx, "today", c.today, [], left, h);
 
@@ -1179,16 +1179,12 @@ export class Gantt {
         ctx.fillRect(Math.round(a), y + 4, 1, half - 8);
         if (which === "top") {
           // Long periods keep their label in view at the left edge; the label of a
-          // period scrolling out slides left with it, clipped to its own cell.
+          // period scrolling out slides left with it until it no longer fits.
           ctx.textAlign = "left";
           ctx.fillStyle = c["header-text"];
           const width = ctx.measureText(text).width;
-          ctx.save();
-          ctx.beginPath();
-          ctx.rect(a, y, b - a, half);
-          ctx.clip();
-          ctx.fillText(text, Math.min(Math.max(a, 0) + 8, b - width - 8), y + half / 2);
-          ctx.restore();
+          const x = Math.min(Math.max(a, 0) + 8, b - width - 8);
+          if (x >= Math.max(a, 0) + 4) ctx.fillText(text, x, y + half / 2);
         } else {
           ctx.textAlign = "center";
           const weekend = unit === "day" && mod(Math.floor(t / DAY) + 3, 7) >= 5;
@@ -1317,15 +1313,11 @@ export class Gantt {
     if (e.button !== 0 || !this.ready) return;
     const p = this.#point(e);
     if (!p.inView) return;
-    this.scroller.focus({preventScroll: true});
     const hit = this.#hitTest(p.x, p.y);
     this.press = {hit, x: p.x, y: p.y};
     const draggable = hit.kind === "handle" || hit.kind === "resize"
       || (hit.kind === "bar" && !(this.flags[hit.i] & SUMMARY));
-    if (draggable && !this.pending) {
-      this.scroller.setPointerCapture(e.pointerId);
-      e.preventDefault();
-    }
+    if (draggable && !this.pending) this.scroller.setPointerCapture(e.pointerId);
   }
 
   #onPointerMove(e) {
@@ -1370,6 +1362,7 @@ export class Gantt {
     };
     this.press = null;
     this.hover = -1;
+    this.#hideTooltip();
     this.#select(i);
     this.#updateDrag(p, e);
   }
@@ -1565,7 +1558,6 @@ export class Gantt {
     if (!row || row._idx < 0) return;
     if (e.target.closest(".gantt-toggle")) this.#toggle(row._idx);
     this.#select(row._idx);
-    this.grid.focus({preventScroll: true});
   }
 
   /* -------------------------------------------------- keyboard */
@@ -1640,7 +1632,7 @@ export class Gantt {
         const t = this.task(id);
         return t ? `${t.outline} ${t.name}` : `#${id}`;
       });
-      text += ` Cycle: ${names.join(" → ")}.`;
+      text += ` Cycle: ${[...names, names[0]].join(" → ")}.`;
     }
     this.bannerText.textContent = text;
     this.banner.hidden = false;
