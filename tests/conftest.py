@@ -9,12 +9,13 @@ from types import SimpleNamespace
 
 import pytest
 
-from pmo.accounts.choices import Role
-from pmo.accounts.models import Membership, User
-from pmo.portfolios.models import Portfolio, Program, Project, StrategicObjective
+# Django models are imported inside the fixtures, so that the engine's tests can run
+# without Django (``-p no:django``).
 
 
-def make_user(username: str, **extra) -> User:
+def make_user(username: str, **extra):
+    from pmo.accounts.models import User
+
     user = User(username=username, first_name=username.title(), last_name="Tester", **extra)
     user.set_password("secret-pass-1")
     user.save()
@@ -23,6 +24,10 @@ def make_user(username: str, **extra) -> User:
 
 @pytest.fixture
 def org(db):
+    from pmo.accounts.choices import Role
+    from pmo.accounts.models import Membership
+    from pmo.portfolios.models import Portfolio, Program, Project, StrategicObjective
+
     p1 = Portfolio.objects.create(code="ETP", name="Enterprise Transformation")
     p2 = Portfolio.objects.create(code="OPS", name="Operations")
     g1 = Program.objects.create(portfolio=p1, code="DCX", name="Digital Customer Experience")
@@ -62,6 +67,8 @@ def org(db):
     return SimpleNamespace(p1=p1, p2=p2, g1=g1, a=a, b=b, c=c, d=d, so1=so1, so9=so9, people=people)
 
 
-def fresh(user: User) -> User:
+def fresh(user):
     """The same user without cached grants, as a new request would load them."""
+    from pmo.accounts.models import User
+
     return User.objects.get(pk=user.pk)
