@@ -160,12 +160,11 @@ def jit_was_cached() -> bool:
     from pmo.engine import calendars, network
 
     dispatchers = [
+        network._compile,
         kernels.forward,
         kernels.backward,
-        kernels.floats,
+        kernels.unpack,
         kernels.instants,
-        network._csr,
-        network._kahn,
         calendars._map,
     ]
     return all(d.stats.cache_hits and not d.stats.cache_misses for d in dispatchers)

@@ -237,7 +237,7 @@ def _int_array(
     arr = np.asarray(values)
     if arr.shape != (m,):
         raise InvalidNetwork(f"{name} has shape {arr.shape}, expected ({m},)")
-    if arr.dtype.kind not in "iub":
+    if arr.dtype.kind not in "iub" and arr.size:
         raise InvalidNetwork(f"{name} must hold integers, not {arr.dtype}")
     if dtype is np.int8 and arr.dtype != np.int8:
         # Narrowing would wrap out-of-range codes into valid ones: check first.

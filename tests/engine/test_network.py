@@ -1,0 +1,184 @@
+"""Tests of pmo.engine.network: CSR layout, topological labels, cycles, WBS roll-up."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pmo.engine.errors import CyclicDependency, EngineError, InvalidNetwork
+from pmo.engine.network import (
+    LagKind,
+    LinkType,
+    compile_network,
+    index_links,
+    rollup,
+    wbs_order,
+)
+
+
+def _links_of(net):
+    """The network's links as a set of (pred position, succ position, type, lag, kind)."""
+    pred = net.order[net.pred_of_links()]
+    succ = net.order[net.succ]
+    return {
+        (int(p), int(s), int(t), int(g), int(k))
+        for p, s, t, g, k in zip(pred, succ, net.link_type, net.lag, net.lag_kind, strict=True)
+    }
+
+
+def test_compile_keeps_every_link_and_orders_topologically():
+    pred = [3, 3, 0, 1, 2]
+    succ = [0, 1, 2, 2, 4]
+    types = [LinkType.FS, LinkType.SS, LinkType.FF, LinkType.SF, LinkType.FS]
+    lags = [5, -3, 0, 2500, 60]
+    kinds = [LagKind.WORKING, LagKind.WORKING, LagKind.ELAPSED, LagKind.PERCENT, 3]
+    net = compile_network(pred, succ, ids=[10, 11, 12, 13, 14], link_type=types, lag=lags,
+                          lag_kind=kinds)  # fmt: skip
+    assert net.n == 5 and net.m == 5
+    assert net.order.tolist() == [3, 0, 1, 2, 4]
+    assert net.rank[net.order].tolist() == [0, 1, 2, 3, 4]
+    assert _links_of(net) == set(zip(pred, succ, types, lags, kinds, strict=True))
+    # link_index points back at the caller's link arrays
+    assert np.array_equal(np.asarray(pred)[net.link_index], net.order[net.pred_of_links()])
+    assert net.succ_ptr.tolist() == [0, 2, 3, 4, 5, 5]
+
+
+def test_labels_round_trip():
+    net = compile_network([2, 0], [0, 1], n=3)
+    values = np.array([100, 200, 300])
+    assert net.to_labels(values).tolist() == [300, 100, 200]
+    assert net.from_labels(net.to_labels(values)).tolist() == values.tolist()
+
+
+@st.composite
+def dags(draw):
+    n = draw(st.integers(1, 40))
+    pairs = draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=120))
+    perm = draw(st.permutations(range(n)))
+    links = [(perm[min(a, b)], perm[max(a, b)]) for a, b in pairs if a != b]
+    return n, links
+
+
+@settings(max_examples=60, deadline=None)
+@given(dags())
+def test_random_shuffled_dags_get_a_topological_order(case):
+    n, links = case
+    pred = [a for a, _ in links]
+    succ = [b for _, b in links]
+    net = compile_network(np.asarray(pred, dtype=np.int64), np.asarray(succ, dtype=np.int64), n=n)
+    assert sorted(net.order.tolist()) == list(range(n))
+    for a, b in links:
+        assert net.rank[a] < net.rank[b]
+    assert len(_links_of(net)) == len(set(links))
+    assert net.m == len(links)
+
+
+def test_cycle_is_named_in_dependency_order():
+    # 0 -> 1 -> 2 -> 3 -> 1, plus a tail 3 -> 4 and an unrelated 5
+    with pytest.raises(CyclicDependency) as info:
+        compile_network([0, 1, 2, 3, 3], [1, 2, 3, 1, 4], ids=[100, 101, 102, 103, 104, 105])
+    err = info.value
+    assert err.cycle == (101, 102, 103)
+    assert err.ids == (101, 102, 103)
+    assert str(err) == "cyclic dependency: 101 -> 102 -> 103 -> 101"
+    assert isinstance(err, EngineError)
+
+
+def test_self_loop_is_a_cycle_of_one():
+    with pytest.raises(CyclicDependency) as info:
+        compile_network([0, 1], [1, 1], ids=[7, 8])
+    assert info.value.cycle == (8,)
+
+
+@settings(max_examples=40, deadline=None)
+@given(dags(), st.data())
+def test_any_cycle_reported_is_a_real_cycle(case, data):
+    n, links = case
+    if not links:
+        return
+    a, b = data.draw(st.sampled_from(links))
+    links = [*links, (b, a)]  # closes at least one cycle
+    ids = np.arange(n) * 10 + 1
+    with pytest.raises(CyclicDependency) as info:
+        compile_network([x for x, _ in links], [y for _, y in links], ids=ids)
+    cycle = [int(i) // 10 for i in info.value.cycle]
+    assert len(set(cycle)) == len(cycle)
+    edges = set(links)
+    for x, y in zip(cycle, [*cycle[1:], cycle[0]], strict=True):
+        assert (x, y) in edges
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message", "bad"),
+    [
+        ({"pred": [0, 5], "succ": [1, 1]}, "pred out of range", (1,)),
+        ({"pred": [0, 1], "succ": [1, -1]}, "succ out of range", (1,)),
+        ({"pred": [0], "succ": [1], "link_type": [4]}, "link_type out of range", (0,)),
+        ({"pred": [0], "succ": [1], "lag_kind": [-1]}, "lag_kind out of range", (0,)),
+        ({"pred": [0], "succ": [1], "lag": [2**40]}, "lag beyond int32", (0,)),
+    ],
+)
+def test_invalid_links_name_the_offending_positions(kwargs, message, bad):
+    with pytest.raises(InvalidNetwork, match=message) as info:
+        compile_network(n=3, **kwargs)
+    assert info.value.ids == bad
+
+
+def test_invalid_shapes_and_types():
+    with pytest.raises(InvalidNetwork, match="shape"):
+        compile_network([0, 1], [1], n=3)
+    with pytest.raises(InvalidNetwork, match="integers"):
+        compile_network([0.5], [1], n=3)
+    with pytest.raises(InvalidNetwork, match="give n or ids"):
+        compile_network([0], [1])
+
+
+def test_empty_network():
+    net = compile_network([], [], n=0)
+    assert net.n == 0 and net.m == 0 and net.order.tolist() == []
+
+
+def test_index_links_maps_ids_to_positions():
+    pred, succ = index_links([30, 10, 20], [10, 20, 10], [20, 30, 30])
+    assert pred.tolist() == [1, 2, 1]
+    assert succ.tolist() == [2, 0, 0]
+    with pytest.raises(InvalidNetwork, match="unknown activity ids") as info:
+        index_links([30, 10], [10, 99], [30, 30])
+    assert info.value.ids == (99,)
+    with pytest.raises(InvalidNetwork, match="duplicate"):
+        index_links([1, 2, 1], [1], [2])
+
+
+def test_wbs_order_puts_children_first():
+    parent = [-1, 0, 1, 1, 0, 4]
+    order = wbs_order(parent).tolist()
+    pos = {node: i for i, node in enumerate(order)}
+    for child, par in enumerate(parent):
+        if par >= 0:
+            assert pos[child] < pos[par]
+
+
+def test_rollup_of_dates_work_cost_and_percent_complete():
+    # 0 project; 1 and 4 summaries; 2, 3, 5 tasks
+    parent = [-1, 0, 1, 1, 0, 4]
+    start = [0, 0, 480, 960, 0, 1440]
+    finish = [0, 0, 960, 2400, 0, 1920]
+    assert rollup(parent, start, "min").tolist() == [480, 480, 480, 960, 1440, 1440]
+    assert rollup(parent, finish, "max").tolist() == [2400, 2400, 960, 2400, 1920, 1920]
+    cost = np.array([0, 0, 12_500, 7_501, 0, 100], dtype=np.int64)  # integer cents
+    summed = rollup(parent, cost)
+    assert summed.dtype == np.int64
+    assert summed.tolist() == [20_101, 20_001, 12_500, 7_501, 100, 100]
+    pct = [0.0, 0.0, 100.0, 50.0, 0.0, 0.0]
+    work = [0, 0, 480, 1440, 0, 480]
+    rolled = rollup(parent, pct, "mean", weights=work)
+    assert rolled.tolist() == pytest.approx([50.0, 62.5, 100.0, 50.0, 0.0, 0.0])
+
+
+def test_rollup_rejects_loops_and_bad_parents():
+    with pytest.raises(InvalidNetwork, match="loop"):
+        rollup([1, 2, 0], [1, 2, 3])
+    with pytest.raises(InvalidNetwork, match="out of range"):
+        rollup([-1, 5], [1, 2])
+    with pytest.raises(ValueError, match="how"):
+        rollup([-1, 0], [1, 2], "median")  # type: ignore[arg-type]
