@@ -6,11 +6,7 @@ from enum import IntEnum
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from pmo.engine.calendars import (
-    CalendarSet,
-    WorkClock,
-    compile_calendars,
-)
+from pmo.engine.calendars import CalendarSet, WorkClock, compile_calendars, to_unix_minutes
 from pmo.engine.cpm import kernels as k
 from pmo.engine.errors import InvalidCalendar, InvalidNetwork
 
@@ -258,6 +254,13 @@ class _Dates:
         if arr.shape != (n,):
             raise InvalidNetwork(f"{name} has shape {arr.shape}, expected ({n},)")
         out = np.full(n, NO_DATE, dtype=np.int64)
+        if arr.dtype == object:
+            # Python datetimes (None for none), e.g. from an ORM: aware ones are instants,
+            # naive ones wall-clock times of the project calendar.
+            zone = self.clock.calendar.timezone
+            minutes = [NO_DATE if v is None else int(to_unix_minutes(v, zone)) for v in arr]
+            arr = np.asarray(minutes, dtype=np.int64).astype("datetime64[m]")
+            arr[np.asarray(minutes) == NO_DATE] = np.datetime64("NaT", "m")
         if arr.dtype.kind == "M":
             have = ~np.isnat(arr)
             t = arr[have].astype("datetime64[m]").astype(np.int64)
