@@ -427,13 +427,14 @@ def _bipop_restart(c, values, alpha, rng, pop_order, pop_start, pop_v, pop_m, po
 @njit(cache=True)
 def _bipop_evolve(
     c, rng, pop_order, pop_start, pop_v, pop_m, pop_t, budget, mutation, tournament,
-    p_peak, frac_lo, frac_hi, loads, insert_both, extra, p_elite, shifts, elite_pick,
+    p_peak, frac_lo, frac_hi, loads, insert_both, extra, p_elite, shifts, elite_pick, p_cross,
 ):
     n = c.n
     size = pop_order.shape[0] // 2
     avail = c.base_avail.copy()
     child = np.empty(n, dtype=np.int64)
     child2 = np.empty(n, dtype=np.int64)
+    flist = np.empty(n, dtype=np.int64)
     s1 = np.empty(n, dtype=np.int64)
     s2 = np.empty(n, dtype=np.int64)
     taken = np.empty(n, dtype=np.int64)
@@ -456,17 +457,28 @@ def _bipop_evolve(
                 _shift_move(c, child, rng, side == 1, taken)
         else:
             m_i = _pick(rng, pop_v, pop_m, pop_t, lo, hi, tournament)
-            f_i = _pick(rng, pop_v, pop_m, pop_t, lo, hi, tournament)
+            if rng.random() < p_cross:
+                # A father from the other side, its schedule read in this side's order.
+                olo = (1 - side) * size
+                f_i = _pick(rng, pop_v, pop_m, pop_t, olo, olo + size, tournament)
+                if side == 0:
+                    _order_start(c, pop_start[f_i], flist)
+                else:
+                    _order_finish_desc(c, pop_start[f_i], flist)
+            else:
+                f_i = _pick(rng, pop_v, pop_m, pop_t, lo, hi, tournament)
+                for k in range(n):
+                    flist[k] = pop_order[f_i, k]
             if rng.random() < p_peak:
                 a, b = _peak_window(c, pop_start[f_i], loads, frac_lo, frac_hi, rng, profile)
-                _peak_crossover(c, pop_order[m_i], pop_order[f_i], pop_start[f_i], side == 1,
+                _peak_crossover(c, pop_order[m_i], flist, pop_start[f_i], side == 1,
                                 a, b, child, taken)
             else:
                 q1 = rng.integers(0, n + 1)
                 q2 = rng.integers(0, n + 1)
                 if q1 > q2:
                     q1, q2 = q2, q1
-                _crossover(c, pop_order[m_i], pop_order[f_i], q1, q2, child, taken)
+                _crossover(c, pop_order[m_i], flist, q1, q2, child, taken)
             _mutate(c, child, mutation, rng, side == 1)
         if side == 0:
             mk, bmk = _forward_then_back(c, child, s1, s2, child2, avail)
@@ -616,6 +628,7 @@ def genetic_algorithm(
     stall: int = 0,
     keep: int = 1,
     alpha: float = 1.0,
+    p_cross: float = 0.0,
 ) -> GaResult:
     """Minimise the makespan with the genetic algorithm.
 
@@ -691,7 +704,7 @@ def genetic_algorithm(
             used += _bipop_evolve(
                 c, rng, pop_order, pop_start, pop_v, pop_m, pop_t, step, mutation, tournament,
                 p_peak, frac_lo, frac_hi, loads, insert_both, extra, p_elite, shifts,
-                elite_pick,
+                elite_pick, p_cross,
             )
         else:
             used += _single_evolve(
@@ -700,10 +713,20 @@ def genetic_algorithm(
             )
     best = _best_index(pop_v, pop_m, pop_t)
     start = pop_start[best].copy()
+    makespan, violation = int(pop_m[best]), int(pop_v[best])
+    if violation == 0:
+        # The best may be right-justified: one forward pass moves every activity as
+        # early as it can go without lengthening the schedule.
+        order = np.argsort(start * n + c.rank, kind="stable")
+        left = np.empty(n, dtype=np.int64)
+        mk, viol = serial_sgs_kernel(c, order, left, c.base_avail.copy())
+        used += 1
+        if 0 <= mk <= makespan and viol == 0:
+            start, makespan = left, int(mk)
     return GaResult(
         start=start,
-        makespan=int(pop_m[best]),
-        violation=int(pop_v[best]),
+        makespan=makespan,
+        violation=violation,
         schedules=int(used),
         seconds=time.perf_counter() - t0,
     )

@@ -34,7 +34,6 @@ NO_DEADLINE = np.int64(1) << 60
 def _int_array(value, name: str, ndim: int) -> np.ndarray:
     arr = np.asarray(value)
     if arr.size == 0:
-        arr = arr.reshape((0,) * ndim) if ndim > 1 else arr.reshape(0)
         arr = arr.astype(np.int64)
     if arr.dtype.kind not in "iub":
         if arr.dtype.kind == "f" and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr)):

@@ -107,10 +107,12 @@ def justify(inst: Instance | Compiled, start, passes: int = 1) -> np.ndarray:
 
     Examples
     --------
-    >>> inst = Instance(durations=[1, 2, 2, 1], demands=[[1], [1], [1], [1]],
-    ...                 capacity=[2], edges=[[0, 1], [1, 3]])
-    >>> justify(inst, [0, 1, 0, 3]).tolist()
-    [0, 1, 1, 3]
+    The serial SGS on the list 0, 1, 2, 3 finishes at 8; justified, at 7:
+
+    >>> inst = Instance(durations=[2, 2, 3, 3], demands=[[1], [1], [1], [2]],
+    ...                 capacity=[2], edges=[])
+    >>> justify(inst, [0, 0, 2, 5]).tolist()
+    [0, 2, 0, 4]
     """
     c = inst if isinstance(inst, Compiled) else compile_instance(inst)
     start = np.array(start, dtype=np.int64)

@@ -29,6 +29,7 @@ __all__ = [
     "priority_values",
     "rule_schedule",
     "sample_list_kernel",
+    "with_leveling_priority",
 ]
 
 RULES = ("LFT", "LST", "MTS", "GRPW", "MSLK", "RANDOM")
@@ -92,7 +93,24 @@ def priority_values(
         values = rng.permutation(c.n)
     else:
         raise ValueError(f"unknown priority rule {rule!r}; expected one of {RULES}")
-    values = np.asarray(values, dtype=np.float64)
+    return with_leveling_priority(c, np.asarray(values, dtype=np.float64))
+
+
+def with_leveling_priority(c: Compiled, values: np.ndarray) -> np.ndarray:
+    """Put the instance's leveling priority in front of rule values.
+
+    Parameters
+    ----------
+    c : Compiled
+    values : ndarray of float64, shape (n,)
+        Rule values, smaller first.
+
+    Returns
+    -------
+    ndarray of float64, shape (n,)
+        Values such that a higher leveling priority always comes first, and the rule
+        decides among equal priorities.
+    """
     if c.n and c.weight.min() != c.weight.max():
         span = values.max() - values.min() + 1.0
         values = values - c.weight.astype(np.float64) * span
