@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",

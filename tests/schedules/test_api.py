@@ -98,8 +98,11 @@ def test_team_member_may_report_progress_but_not_replan(api, plan):
     assert denied.status_code == 403
     allowed = client.patch(
         f"/api/v1/tasks/{task.pk}/",
-        {"percent_complete": 100, "actual_start": "2026-03-02T08:00:00Z",
-         "actual_finish": "2026-03-02T17:00:00Z"},
+        {
+            "percent_complete": 100,
+            "actual_start": "2026-03-02T08:00:00Z",
+            "actual_finish": "2026-03-02T17:00:00Z",
+        },
         format="json",
     )
     assert allowed.status_code == 200, allowed.json()
@@ -115,7 +118,7 @@ def test_other_projects_tasks_are_invisible(api, plan):
 
 def test_gantt_payload_shape(api, plan):
     phase, _ = services.do_create_task(plan.people.pm_a, project=plan.a, name="Phase")
-    a, _ = services.do_create_task(
+    services.do_create_task(
         plan.people.pm_a, project=plan.a, name="A", parent=phase, duration_minutes=DAY
     )
     services.do_capture_baseline(plan.people.pm_a, plan.a, number=0)
@@ -133,8 +136,11 @@ def test_gantt_payload_shape(api, plan):
 def test_calendar_api_validates_hours(api, plan):
     response = api(plan.people.admin).post(
         "/api/v1/calendars/",
-        {"name": "Night shift", "timezone": "Europe/Berlin",
-         "week": [["22:00-26:00"], [], [], [], [], [], []]},
+        {
+            "name": "Night shift",
+            "timezone": "Europe/Berlin",
+            "week": [["22:00-26:00"], [], [], [], [], [], []],
+        },
         format="json",
     )
     assert response.status_code == 400

@@ -1,35 +1,23 @@
-"""/api/v1/: one router for every app's API."""
+"""/api/v1/: one router; every pmo app with an ``api.urls`` module registers its views."""
 
-from django.urls import include, path
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.conf import settings
 from rest_framework.routers import DefaultRouter
 
-from pmo.accounts.api.views import MembershipViewSet, UserViewSet
-from pmo.jobs.api.views import JobViewSet
-from pmo.portfolios.api.views import (
-    PortfolioViewSet,
-    ProgramViewSet,
-    ProjectViewSet,
-    StrategicObjectiveViewSet,
-)
-from pmo.schedules.api.views import (
-    BaselineViewSet,
-    CalendarViewSet,
-    DependencyViewSet,
-    TaskViewSet,
-)
-
 router = DefaultRouter()
-router.register("portfolios", PortfolioViewSet, basename="portfolio")
-router.register("objectives", StrategicObjectiveViewSet, basename="objective")
-router.register("programs", ProgramViewSet, basename="program")
-router.register("projects", ProjectViewSet, basename="project")
-router.register("users", UserViewSet, basename="user")
-router.register("memberships", MembershipViewSet, basename="membership")
-router.register("jobs", JobViewSet, basename="job")
-router.register("tasks", TaskViewSet, basename="task")
-router.register("dependencies", DependencyViewSet, basename="dependency")
-router.register("calendars", CalendarViewSet, basename="calendar")
-router.register("baselines", BaselineViewSet, basename="baseline")
+extra = []
+for app in settings.PMO_APPS:
+    spec = find_spec(f"{app}.api")
+    # A plain module (pmo.core.api holds shared API plumbing) is not an app's API package.
+    if spec is None or spec.submodule_search_locations is None:
+        continue
+    if find_spec(f"{app}.api.urls") is None:
+        continue
+    module = import_module(f"{app}.api.urls")
+    module.register(router)
+    extra += getattr(module, "urlpatterns", [])
 
 app_name = "api"
-urlpatterns = [path("", include("pmo.schedules.api.urls")), *router.urls]
+urlpatterns = [*extra, *router.urls]

@@ -1,3 +1,7 @@
+"""Web routes: the shell's own pages, then each pmo app's ``urls`` module if it has one."""
+
+from importlib.util import find_spec
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
@@ -16,9 +20,11 @@ urlpatterns = [
     path("api/v1/auth/token/", obtain_auth_token, name="api-token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
-    path("", include("pmo.portfolios.urls")),
-    path("", include("pmo.jobs.urls")),
-    path("", include("pmo.schedules.urls")),
+]
+urlpatterns += [
+    path("", include(f"{app}.urls"))
+    for app in settings.PMO_APPS
+    if find_spec(f"{app}.urls") is not None
 ]
 
 if settings.DEBUG:

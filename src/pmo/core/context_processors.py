@@ -3,18 +3,15 @@
 from django.conf import settings
 from django.urls import reverse
 
+from .navigation import menu_entries
+
 
 def navigation(request):
     items = []
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        items = [
-            ("Portfolios", reverse("portfolios:portfolio-list")),
-            ("Programs", reverse("portfolios:program-list")),
-            ("Projects", reverse("portfolios:project-list")),
-            ("Jobs", reverse("jobs:job-list")),
-            ("API", reverse("swagger-ui")),
-        ]
+        items = [(entry.label, reverse(entry.url_name)) for entry in menu_entries()]
+        items.append(("API", reverse("swagger-ui")))
         if user.is_staff:
             items.append(("Admin", reverse("admin:index")))
     path = request.path if request is not None else ""

@@ -14,8 +14,8 @@ from pmo.accounts.models import Membership
 from pmo.portfolios.choices import GovernanceModel, Health, Phase, ProgramStatus, ProjectStatus
 from pmo.portfolios.models import Portfolio, Program, Project, StrategicObjective
 
+from .context import DemoContext, run_app_steps
 from .names import FIRST_NAMES, LAST_NAMES, OBJECTIVES, PROGRAMS, PROJECT_THEMES
-from .plans import build_plan
 
 DEMO_PASSWORD = "demo"
 
@@ -110,11 +110,14 @@ def build_demo(
     projects: int = 24,
     as_of: dt.date | None = None,
     progress: Callable[[str], None] | None = None,
+    plan_size: tuple[int, int] | None = None,
 ) -> DemoSummary:
     """Create the demo organisation; the same ``seed`` and ``as_of`` give the same data.
 
     ``projects`` sets the size: 24 is the standard demo, 200 or more a load-test
-    portfolio (programs and managers grow with it).
+    portfolio (programs and managers grow with it). ``plan_size`` bounds the number of
+    tasks per project plan (default 30-300, or 150-350 for load tests). After the
+    organisation, each app's ``demo.build(context)`` step adds its part.
     """
     if projects < 1:
         raise ValueError("projects must be at least 1")
@@ -211,17 +214,30 @@ def build_demo(
     Membership.objects.bulk_create(memberships, batch_size=1000)
     say(f"  {len(memberships)} role assignments")
 
-    tasks = 0
-    low, high = (30, 300) if projects <= 24 else (150, 350)
-    for number, project in enumerate(created, start=1):
-        tasks += build_plan(project, rng, as_of, size=rng.randint(low, high))
-        if number % 10 == 0 or number == len(created):
-            say(f"  plans: {number}/{len(created)} projects, {tasks} tasks")
+    context = DemoContext(
+        rng=rng,
+        as_of=as_of,
+        say=say,
+        portfolio=portfolio,
+        objectives=objectives,
+        programs=programs,
+        projects=created,
+        people={
+            "pmo_admin": [pmo_admin],
+            "portfolio_manager": [portfolio_manager],
+            "executive": executives,
+            "program_manager": program_managers,
+            "project_manager": project_managers,
+            "team": team,
+        },
+        plan_size=plan_size or ((30, 300) if projects <= 24 else (150, 350)),
+    )
+    run_app_steps(context)
     return DemoSummary(
         users=len(everyone),
         portfolios=1,
         programs=len(programs),
         projects=len(created),
         objectives=len(objectives),
-        tasks=tasks,
+        tasks=context.counts.get("tasks", 0),
     )

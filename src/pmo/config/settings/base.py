@@ -50,12 +50,18 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "django_tasks_db",
+]
+# pmo's own apps, in dependency order. Each may provide ``urls`` (web pages),
+# ``api.urls`` (a ``register(router)`` function and optional ``urlpatterns``) and
+# ``demo`` (a ``build(context)`` step of the demo organisation); see pmo.config.urls.
+PMO_APPS = [
     "pmo.core",
     "pmo.accounts",
     "pmo.portfolios",
     "pmo.jobs",
     "pmo.schedules",
 ]
+INSTALLED_APPS += PMO_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -42,3 +42,22 @@ def field(bound_field):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.inclusion_tag("core/partials/object_tabs.html", takes_context=True)
+def object_tabs(context, level: str, obj, current: str):
+    """The tabs registered for ``level`` pages (see ``pmo.core.navigation``)."""
+    from django.urls import reverse
+
+    from pmo.core.navigation import tabs_for
+
+    return {
+        "tabs": [
+            {
+                "label": e.label,
+                "url": reverse(e.url_name, args=[obj.pk]),
+                "current": e.key == current,
+            }
+            for e in tabs_for(level)
+        ]
+    }

@@ -87,6 +87,17 @@ def _work_packages(rng: random.Random, phase: str, names: list[str], target: int
     return out[:target]
 
 
+def build(ctx) -> None:
+    """Demo step: a plan for every demo project (see ``pmo.demo.context``)."""
+    low, high = ctx.plan_size
+    tasks = 0
+    for number, project in enumerate(ctx.projects, start=1):
+        tasks += build_plan(project, ctx.rng, ctx.as_of, size=ctx.rng.randint(low, high))
+        if number % 10 == 0 or number == len(ctx.projects):
+            ctx.say(f"  plans: {number}/{len(ctx.projects)} projects, {tasks} tasks")
+    ctx.counts["tasks"] = tasks
+
+
 def build_plan(project, rng: random.Random, as_of: dt.date, *, size: int) -> int:
     """Create and schedule the plan of ``project``; returns the number of tasks."""
     settings = plan_services.ensure_schedule(project)
