@@ -60,6 +60,11 @@ PMO_APPS = [
     "pmo.portfolios",
     "pmo.jobs",
     "pmo.schedules",
+    "pmo.resources",
+    "pmo.finance",
+    "pmo.risks",
+    "pmo.intake",
+    "pmo.reporting",
 ]
 INSTALLED_APPS += PMO_APPS
 
