@@ -179,6 +179,12 @@ DRIVING_LINK = """() => {
 }"""
 
 
+DRIVING_LINK_TASK = f"""() => {{
+    const pair = ({DRIVING_LINK})();
+    return window.gantt.task(pair[0]);
+}}"""
+
+
 def test_rows_render_as_a_treegrid(page, demo_url):
     open_demo(page, demo_url)
 
@@ -286,6 +292,25 @@ def test_dragging_a_bar_moves_it_and_its_successors(page, demo_url):
     float_cell = moved.locator(".gantt-c-float")
     assert float_cell.inner_text().startswith("-")
     assert float_cell.evaluate("cell => getComputedStyle(cell).color") == "rgb(197, 34, 31)"
+
+
+def test_dragging_the_right_edge_changes_the_duration(page, demo_url):
+    open_demo(page, demo_url)
+    task = page.evaluate(DRIVING_LINK_TASK)
+    bar_centre(page, task["id"])
+    rect = page.evaluate("id => window.gantt.barRect(id)", task["id"])
+    edge = (rect["right"] - 2, rect["top"] + rect["height"] / 2)
+
+    # Seven calendar days later is five working days more, whatever the weekday.
+    drag(page, edge, (edge[0] + 7 * DAY_PX, edge[1]))
+    page.wait_for_function("window.__changes === 1")
+
+    call = page.evaluate("window.fakeApi.calls.at(-1)")
+    assert call["method"] == "resizeTask"
+    assert call["args"] == [task["id"], {"duration_minutes": task["duration_minutes"] + 5 * 480}]
+    resized = page.evaluate("id => window.gantt.task(id)", task["id"])
+    assert resized["duration_minutes"] == task["duration_minutes"] + 5 * 480
+    assert resized["start"] == task["start"]
 
 
 def test_dragging_from_the_link_handle_creates_a_dependency(page, demo_url):

@@ -32,6 +32,8 @@ const HANDLE_GAP = 9; // centre of the link handle, px right of a bar's end
 const ARROW_GAP = 8; // horizontal run of an arrow before it turns
 const EXTERNAL_RUN = 120; // longest stub drawn for a link from another project
 const DRAG_THRESHOLD = 3;
+const AUTOSCROLL_EDGE = 24; // px from the chart's edge where a drag scrolls it
+const AUTOSCROLL_STEP = 12; // px per frame
 
 const SUMMARY = 1;
 const MILESTONE = 2;
@@ -278,7 +280,6 @@ export class Gantt {
     this.minutesPerDay = options.minutesPerDay ?? 480;
     this.workingDays = new Set(options.workingDays ?? [1, 2, 3, 4, 5]);
     this.zoomName = ZOOMS[options.zoom] ? options.zoom : "week";
-    this.level = 0; // 0 = all levels expanded
 
     this.n = 0;
     this.tasks = [];
@@ -298,6 +299,7 @@ export class Gantt {
     this.frameId = 0;
     this.afterPaint = [];
     this.wheelZoom = 0;
+    this.autoScrollId = 0;
 
     this.#build();
     this.#bind();
@@ -374,7 +376,6 @@ export class Gantt {
 
   /** Collapses every summary at `level` and deeper (0 expands everything). */
   setLevel(level) {
-    this.level = level;
     for (let i = 0; i < this.n; i++) {
       if (this.flags[i] & SUMMARY) this.collapsed[i] = level > 0 && this.levels[i] >= level ? 1 : 0;
     }
@@ -522,7 +523,7 @@ export class Gantt {
   #bind() {
     const s = this.scroller;
     s.addEventListener("scroll", () => {
-      this.#hideTooltip();
+      if (!this.drag) this.#hideTooltip();
       this.#requestDraw();
     });
     s.addEventListener("pointerdown", (e) => this.#onPointerDown(e));
@@ -633,9 +634,10 @@ export class Gantt {
     this.#computeX();
     this.#sizeContent();
     this.#layoutRows();
+    // Open on the project's first week, with a few days before it in view.
     const start = parseWall(this.zone, this.project.start);
-    const first = Number.isNaN(start) ? this.rangeStart : start;
-    this.scroller.scrollLeft = Math.max(0, this.#xAt(first) - 3 * this.zoom.pxPerDay * 2);
+    const first = Number.isNaN(start) ? this.rangeStart : start - 4 * DAY;
+    this.scroller.scrollLeft = Math.max(0, this.#xAt(first));
     this.#setStatus(this.#summaryText());
     this.#requestDraw(() => {
       const ms = performance.now();
@@ -1220,6 +1222,7 @@ export class Gantt {
   /** Fills the pooled rows of the table with the tasks now in view. */
   #renderTable(first, top) {
     this.rowsEl.style.transform = `translateY(${first * ROW - top}px)`;
+    // The body never scrolls itself, but find-in-page can scroll a hidden overflow.
     this.gridBody.scrollTop = 0;
     let active = null;
     for (let k = 0; k < this.pool.length; k++) {
@@ -1270,9 +1273,14 @@ export class Gantt {
   /* -------------------------------------------------- pointer */
 
   #point(e) {
+    return this.#pointAt(e.clientX, e.clientY);
+  }
+
+  /** A client point in chart content coordinates. */
+  #pointAt(clientX, clientY) {
     const box = this.scroller.getBoundingClientRect();
-    const vx = e.clientX - box.left;
-    const vy = e.clientY - box.top;
+    const vx = clientX - box.left;
+    const vy = clientY - box.top;
     return {
       x: vx + this.scroller.scrollLeft,
       y: vy + this.scroller.scrollTop,
@@ -1322,14 +1330,17 @@ export class Gantt {
 
   #onPointerMove(e) {
     if (!this.ready) return;
-    const p = this.#point(e);
     if (this.drag) {
-      this.#updateDrag(p, e);
+      this.drag.clientX = e.clientX;
+      this.drag.clientY = e.clientY;
+      this.#updateDrag();
+      this.#autoScroll();
       return;
     }
+    const p = this.#point(e);
     const press = this.press;
     if (press && !this.pending && Math.abs(p.x - press.x) + Math.abs(p.y - press.y) > DRAG_THRESHOLD) {
-      this.#startDrag(press, p, e);
+      this.#startDrag(press, e);
       return;
     }
     if (press) return;
@@ -1347,7 +1358,7 @@ export class Gantt {
     else this.#hideTooltip();
   }
 
-  #startDrag(press, p, e) {
+  #startDrag(press, e) {
     const {hit} = press;
     const i = hit.i;
     const modes = {bar: "move", resize: "resize", handle: "link"};
@@ -1357,18 +1368,21 @@ export class Gantt {
       return;
     }
     this.drag = {
-      mode, i, x0: press.x, x: p.x, y: p.y, days: 0, target: -1,
+      mode, i, x0: press.x, x: press.x, y: press.y, days: 0, target: -1,
+      clientX: e.clientX, clientY: e.clientY,
       before: {start: this.start[i], finish: this.finish[i]},
     };
     this.press = null;
     this.hover = -1;
     this.#hideTooltip();
     this.#select(i);
-    this.#updateDrag(p, e);
+    this.#updateDrag();
   }
 
-  #updateDrag(p, e) {
+  /** Follows the pointer (kept in client coordinates, since the chart may scroll under it). */
+  #updateDrag() {
     const d = this.drag;
+    const p = this.#pointAt(d.clientX, d.clientY);
     d.x = p.x;
     d.y = p.y;
     const i = d.i;
@@ -1394,7 +1408,30 @@ export class Gantt {
       this.#computeTaskX(i);
       this.#requestDraw();
     }
-    this.#showTooltip(i, e.clientX, e.clientY);
+    this.#showTooltip(i, d.clientX, d.clientY);
+  }
+
+  /** While a drag rests near an edge of the chart, the chart scrolls under it. */
+  #autoScroll() {
+    const d = this.drag;
+    if (!d || this.autoScrollId) return;
+    const s = this.scroller;
+    const box = s.getBoundingClientRect();
+    const speed = (at, from, size) => {
+      if (at < from + AUTOSCROLL_EDGE) return -AUTOSCROLL_STEP;
+      return at > from + size - AUTOSCROLL_EDGE ? AUTOSCROLL_STEP : 0;
+    };
+    const dx = speed(d.clientX, box.left, s.clientWidth);
+    const dy = speed(d.clientY, box.top, s.clientHeight);
+    if (!dx && !dy) return;
+    this.autoScrollId = requestAnimationFrame(() => {
+      this.autoScrollId = 0;
+      if (this.drag !== d) return;
+      s.scrollLeft += dx;
+      s.scrollTop += dy;
+      this.#updateDrag();
+      this.#autoScroll();
+    });
   }
 
   #onPointerUp(e) {
@@ -1654,11 +1691,11 @@ export class Gantt {
       ["Free float", formatDays(t.free_float_minutes ?? 0, mpd)],
     ];
     if (!Number.isNaN(this.baseFinish[i])) {
-      const variance = (this.finish[i] - this.baseFinish[i]) / DAY;
-      const rounded = Math.round(variance * 10) / 10;
-      const sign = rounded > 0 ? "+" : "";
+      // Calendar days between the finish and the baseline finish.
+      const days = Math.round(((this.finish[i] - this.baseFinish[i]) / DAY) * 10) / 10;
+      const size = `${Math.abs(days)} day${Math.abs(days) === 1 ? "" : "s"}`;
       rows.push(["Baseline", `${formatDate(this.baseStart[i])} – ${formatDate(this.baseFinish[i])}`]);
-      rows.push(["Variance", `${sign}${rounded === 0 ? 0 : rounded} days at finish`]);
+      rows.push(["Variance", days === 0 ? "on baseline" : `${size} ${days > 0 ? "late" : "early"}`]);
     }
     const title = el("div", "gantt-tooltip-title");
     title.textContent = `${t.outline ?? ""} ${t.name ?? ""}`.trim();
