@@ -170,7 +170,8 @@ function formatDate(t) {
 
 function formatDateTime(t) {
   const d = new Date(t);
-  return `${WEEKDAYS[d.getUTCDay()]} ${formatDate(t)} ${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}`;
+  const time = `${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}`;
+  return `${WEEKDAYS[d.getUTCDay()]} ${formatDate(t)} ${time}`;
 }
 
 function formatDays(minutes, minutesPerDay) {
@@ -338,7 +339,8 @@ export class Gantt {
     const [a, b] = this.#barExtent(i);
     const left = box.left + a - this.scroller.scrollLeft;
     const top = box.top + this.rowOf[i] * ROW + BAR_TOP - this.scroller.scrollTop;
-    return {left, top, right: left + (b - a), bottom: top + BAR_HEIGHT, width: b - a, height: BAR_HEIGHT};
+    const width = b - a;
+    return {left, top, right: left + width, bottom: top + BAR_HEIGHT, width, height: BAR_HEIGHT};
   }
 
   /** Where to press to drag a link out of the task's bar, in client coordinates. */
@@ -494,7 +496,9 @@ export class Gantt {
     timehead.append(this.headCanvas);
     this.viewport = el("div", "gantt-viewport");
     this.canvas = el("canvas", "gantt-canvas", {"aria-hidden": "true"});
-    this.scroller = el("div", "gantt-scroller", {tabindex: "0", "aria-label": "Gantt bars"});
+    this.scroller = el("div", "gantt-scroller", {
+      role: "region", tabindex: "0", "aria-label": "Gantt chart (bars and dependencies)",
+    });
     this.spacer = el("div", "gantt-spacer");
     this.scroller.append(this.spacer);
     this.loading = el("div", "gantt-loading");
@@ -686,7 +690,8 @@ export class Gantt {
     this.finish[i] = t.finish ? parseWall(this.zone, t.finish) : this.start[i];
     this.baseStart[i] = parseWall(this.zone, t.baseline_start);
     this.baseFinish[i] = parseWall(this.zone, t.baseline_finish);
-    this.flags[i] = (t.summary ? SUMMARY : 0) | (t.milestone ? MILESTONE : 0) | (t.critical ? CRITICAL : 0);
+    this.flags[i] = (t.summary ? SUMMARY : 0) | (t.milestone ? MILESTONE : 0)
+      | (t.critical ? CRITICAL : 0);
     this.percent[i] = t.percent_complete ?? 0;
   }
 
@@ -1153,7 +1158,8 @@ export class Gantt {
       this.#diamond(ctx, Math.round(a), y + BAR_MID, DIAMOND);
       ctx.stroke();
     } else {
-      ctx.strokeRect(Math.round(a) + 0.5, y + BAR_TOP + 0.5, Math.max(2, Math.round(b - a)), BAR_HEIGHT - 1);
+      const width = Math.max(2, Math.round(b - a));
+      ctx.strokeRect(Math.round(a) + 0.5, y + BAR_TOP + 0.5, width, BAR_HEIGHT - 1);
     }
     ctx.setLineDash([]);
   }
@@ -1686,7 +1692,8 @@ export class Gantt {
     const rows = [
       ["Start", formatDateTime(this.start[i])],
       ["Finish", formatDateTime(this.finish[i])],
-      ["Duration", `${formatDays(t.duration_minutes ?? 0, mpd)} · ${Math.round(this.percent[i])}% complete`],
+      ["Duration", formatDays(t.duration_minutes ?? 0, mpd)],
+      ["Complete", `${Math.round(this.percent[i])}%`],
       ["Total float", formatDays(t.total_float_minutes ?? 0, mpd)],
       ["Free float", formatDays(t.free_float_minutes ?? 0, mpd)],
     ];
@@ -1709,8 +1716,9 @@ export class Gantt {
       list.append(dt, dd);
     }
     const badges = el("div", "gantt-tooltip-badges");
-    if (this.flags[i] & CRITICAL) badges.append(Object.assign(el("span", "is-critical"), {textContent: "Critical"}));
-    if (this.flags[i] & MILESTONE) badges.append(Object.assign(el("span"), {textContent: "Milestone"}));
+    const badge = (text, className = "") => Object.assign(el("span", className), {textContent: text});
+    if (this.flags[i] & CRITICAL) badges.append(badge("Critical", "is-critical"));
+    if (this.flags[i] & MILESTONE) badges.append(badge("Milestone"));
     tip.replaceChildren(title, list, badges);
     tip.hidden = false;
     const box = tip.getBoundingClientRect();
