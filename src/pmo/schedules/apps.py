@@ -7,8 +7,9 @@ class SchedulesConfig(AppConfig):
     verbose_name = "Planning and schedules"
 
     def ready(self) -> None:
-        from pmo.core.navigation import register_tab
+        from pmo.core.navigation import register_menu, register_tab
 
+        register_menu("calendars", "Calendars", "schedules:calendar-list", 60)
         register_tab("project", "plan", "Plan", "schedules:plan", 10)
         register_tab("project", "gantt", "Gantt", "schedules:gantt", 20)
         register_tab("project", "board", "Board", "schedules:board", 30)

@@ -4,7 +4,7 @@ from django import forms
 
 from .choices import ConstraintType
 from .durations import format_duration, parse_duration
-from .models import Task
+from .models import Calendar, CalendarException, ProjectSchedule, Task
 
 
 class DurationField(forms.CharField):
@@ -71,3 +71,101 @@ class TaskForm(forms.ModelForm):
 
     def clean_constraint_type(self):
         return self.cleaned_data.get("constraint_type") or ConstraintType.ASAP
+
+
+class ScheduleSettingsForm(forms.ModelForm):
+    class Meta:
+        model = ProjectSchedule
+        fields = [
+            "calendar",
+            "direction",
+            "start",
+            "finish_target",
+            "status_date",
+            "critical_float_minutes",
+        ]
+        widgets = {
+            "start": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "finish_target": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "status_date": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+        }
+        labels = {"critical_float_minutes": "Critical if float ≤ (minutes)"}
+
+    def __init__(self, *args, calendars=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if calendars is not None:
+            self.fields["calendar"].queryset = calendars
+
+
+def week_to_text(week) -> list[str]:
+    return [", ".join(day) for day in week]
+
+
+class CalendarForm(forms.ModelForm):
+    """The week is typed as one line per day: "08:00-12:00, 13:00-17:00" (empty: day off)."""
+
+    monday = forms.CharField(required=False)
+    tuesday = forms.CharField(required=False)
+    wednesday = forms.CharField(required=False)
+    thursday = forms.CharField(required=False)
+    friday = forms.CharField(required=False)
+    saturday = forms.CharField(required=False)
+    sunday = forms.CharField(required=False)
+    DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+    class Meta:
+        model = Calendar
+        fields = ["name", "portfolio", "timezone", "country", "subdivision", "hours_per_day"]
+
+    def __init__(self, *args, portfolios=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if portfolios is not None:
+            self.fields["portfolio"].queryset = portfolios
+        self.fields["portfolio"].help_text = "Empty: shared by the whole organisation."
+        for day, text in zip(self.DAYS, week_to_text(self.instance.week), strict=True):
+            self.fields[day].initial = text
+
+    def clean(self):
+        from .calendars import parse_week
+
+        data = super().clean()
+        week = []
+        for day in self.DAYS:
+            text = data.get(day) or ""
+            week.append([part.strip() for part in text.split(",") if part.strip()])
+        try:
+            parse_week(week)
+        except forms.ValidationError as error:
+            self.add_error(None, error)
+        data["week"] = week
+        return data
+
+
+class CalendarExceptionForm(forms.ModelForm):
+    hours_text = forms.CharField(required=False, label="Hours", help_text="e.g. 09:00-13:00")
+
+    class Meta:
+        model = CalendarException
+        fields = ["name", "start", "end", "working"]
+        widgets = {
+            "start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["hours_text"].initial = ", ".join(self.instance.hours)
+
+    def clean(self):
+        data = super().clean()
+        text = data.get("hours_text") or ""
+        data["hours"] = [part.strip() for part in text.split(",") if part.strip()]
+        return data
+
+
+CalendarExceptionFormSet = forms.formset_factory(CalendarExceptionForm, extra=2, can_delete=True)

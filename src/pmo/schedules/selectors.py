@@ -288,3 +288,28 @@ def program_roadmap(user, program) -> dict:
         "months": months,
         "today": x(today) if first <= today <= last else None,
     }
+
+
+def calendars_with_usage(calendars):
+    """Annotate calendars with their exception count and how many projects use them."""
+    from django.db.models import Count, IntegerField, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    from .models import CalendarException, ProjectSchedule
+
+    def count(model, field):
+        return Coalesce(
+            Subquery(
+                model.objects.filter(**{field: OuterRef("pk")})
+                .values(field)
+                .annotate(n=Count("pk"))
+                .values("n"),
+                output_field=IntegerField(),
+            ),
+            0,
+        )
+
+    return calendars.select_related("portfolio").annotate(
+        n_exceptions=count(CalendarException, "calendar"),
+        n_projects=count(ProjectSchedule, "calendar"),
+    )

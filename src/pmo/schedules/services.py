@@ -444,3 +444,25 @@ def do_set_predecessors(actor, task: Task, text: str) -> Rescheduled:
         raise ScheduleError(
             error.detail_message, error.task_ids, "predecessors", cycle=bool(error.cycle)
         ) from error
+
+
+@transaction.atomic
+def do_move_on_board(actor, task: Task, status: str) -> tuple[Task, Rescheduled]:
+    """Drop a card in a board column. Starting or finishing work on the board records it
+    as happening now (or at the status date, when one is set), not at planned dates in the
+    future; moving a card back to "To do" keeps its recorded actuals.
+    """
+    from .choices import BoardStatus
+
+    if status not in BoardStatus.values:
+        raise ValidationError({"status": f"Unknown board column {status!r}."})
+    settings = ensure_schedule(task.project)
+    moment = settings.status_date or timezone.now()
+    fields: dict = {"board_status": status}
+    if status in (BoardStatus.IN_PROGRESS, BoardStatus.DONE) and task.actual_start is None:
+        fields["actual_start"] = min(task.start or moment, moment)
+    if status == BoardStatus.DONE:
+        if task.actual_finish is None:
+            fields["actual_finish"] = min(task.finish or moment, moment)
+        fields["percent_complete"] = 100
+    return do_report_progress(actor, task, **fields)

@@ -16,4 +16,12 @@ urlpatterns = [
         "projects/<int:pk>/baselines/", views.BaselineCaptureView.as_view(), name="baseline-capture"
     ),
     path("programs/<int:pk>/roadmap/", views.RoadmapView.as_view(), name="roadmap"),
+    path(
+        "projects/<int:pk>/schedule-settings/",
+        views.ScheduleSettingsView.as_view(),
+        name="schedule-settings",
+    ),
+    path("calendars/", views.CalendarListView.as_view(), name="calendar-list"),
+    path("calendars/new/", views.CalendarEditView.as_view(), name="calendar-create"),
+    path("calendars/<int:pk>/edit/", views.CalendarEditView.as_view(), name="calendar-update"),
 ]

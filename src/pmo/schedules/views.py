@@ -12,10 +12,10 @@ from pmo.core.choices import Action
 from pmo.core.permissions import can
 from pmo.portfolios.selectors import visible_programs, visible_projects
 
-from . import selectors, services
+from . import calendar_services, selectors, services
 from .choices import BoardStatus
-from .forms import TaskForm
-from .models import Baseline, Task
+from .forms import CalendarExceptionFormSet, CalendarForm, ScheduleSettingsForm, TaskForm
+from .models import Baseline, Calendar, Task
 
 
 def _baseline_number(request) -> int | None:
@@ -33,6 +33,9 @@ def plan_context(request, project, settings, **extra) -> dict:
         "baseline_number": number,
         "can_change": can(request.user, Action.CHANGE, project),
         "form": TaskForm(project=project, hours_per_day=settings.calendar.hours_per_day),
+        "settings_form": ScheduleSettingsForm(
+            instance=settings, calendars=_calendars_for(request.user, project)
+        ),
         **extra,
     }
 
@@ -178,17 +181,21 @@ class GanttPageView(ProjectPlanMixin, TemplateView):
         }
 
 
+def board_context(request, project) -> dict:
+    columns = selectors.board_columns(project)
+    return {
+        "project": project,
+        "tab": "board",
+        "columns": [(s, BoardStatus(s).label, columns[s]) for s in BoardStatus.values],
+        "can_contribute": can(request.user, Action.CONTRIBUTE, project),
+    }
+
+
 class BoardView(ProjectPlanMixin, TemplateView):
     template_name = "schedules/board.html"
 
     def get_context_data(self, **kwargs):
-        columns = selectors.board_columns(self.project)
-        return {
-            "project": self.project,
-            "tab": "board",
-            "columns": [(s, BoardStatus(s).label, columns[s]) for s in BoardStatus.values],
-            "can_contribute": can(self.request.user, Action.CONTRIBUTE, self.project),
-        }
+        return board_context(self.request, self.project)
 
 
 class BoardMoveView(LoginRequiredMixin, View):
@@ -198,19 +205,16 @@ class BoardMoveView(LoginRequiredMixin, View):
         task = get_object_or_404(
             Task.objects.filter(project__in=visible_projects(request.user)), pk=pk
         )
-        status = request.POST.get("status")
-        if status not in BoardStatus.values:
+        try:
+            services.do_move_on_board(request.user, task, request.POST.get("status", ""))
+        except ValidationError as error:
             return render(
                 request,
                 "schedules/partials/board_error.html",
-                {"message": f"Unknown column {status!r}."},
+                {"message": " ".join(error.messages)},
                 status=400,
             )
-        fields = {"board_status": status}
-        if status == BoardStatus.DONE:
-            fields["percent_complete"] = 100
-        services.do_report_progress(request.user, task, **fields)
-        return BoardView.as_view()(request, pk=task.project_id)
+        return render(request, "schedules/board.html", board_context(request, task.project))
 
 
 class BaselineCaptureView(ProjectPlanMixin, View):
@@ -239,3 +243,108 @@ class RoadmapView(LoginRequiredMixin, TemplateView):
             "program": program,
             "roadmap": selectors.program_roadmap(self.request.user, program),
         }
+
+
+def _calendars_for(user, project=None):
+    from django.db.models import Q
+
+    from pmo.portfolios.selectors import visible_portfolios
+
+    queryset = Calendar.objects.filter(
+        Q(portfolio__isnull=True) | Q(portfolio__in=visible_portfolios(user))
+    )
+    if project is not None:
+        queryset = queryset.filter(Q(portfolio__isnull=True) | Q(portfolio=project.portfolio))
+    return queryset
+
+
+class ScheduleSettingsView(ProjectPlanMixin, View):
+    """Calendar, start or finish, status date and the critical threshold of a plan."""
+
+    def post(self, request, pk):
+        form = ScheduleSettingsForm(
+            request.POST,
+            instance=self.settings,
+            calendars=_calendars_for(request.user, self.project),
+        )
+        if form.is_valid():
+            try:
+                services.do_update_schedule_settings(
+                    request.user, self.project, **form.cleaned_data
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+        if form.errors:
+            self.settings.refresh_from_db()
+            context = self.plan_context(tab="plan", settings_form=form, settings_open=True)
+            return render(request, "schedules/plan.html", context, status=400)
+        messages.success(request, "Schedule settings saved; the plan was re-scheduled.")
+        return redirect("schedules:plan", pk=pk)
+
+
+class CalendarListView(LoginRequiredMixin, TemplateView):
+    template_name = "schedules/calendar_list.html"
+
+    def get_context_data(self, **kwargs):
+        return {"calendars": selectors.calendars_with_usage(_calendars_for(self.request.user))}
+
+
+class CalendarEditView(LoginRequiredMixin, TemplateView):
+    """One form for the calendar and a formset for its exceptions, saved together."""
+
+    template_name = "schedules/calendar_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.calendar = None
+        if request.user.is_authenticated and "pk" in kwargs:
+            self.calendar = get_object_or_404(_calendars_for(request.user), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def forms(self, data=None):
+        from pmo.portfolios.selectors import visible_portfolios
+
+        form = CalendarForm(
+            data,
+            instance=self.calendar or Calendar(),
+            portfolios=visible_portfolios(self.request.user),
+        )
+        initial = [
+            {
+                "name": e.name,
+                "start": e.start,
+                "end": e.end,
+                "working": e.working,
+                "hours_text": ", ".join(e.hours),
+            }
+            for e in (self.calendar.exceptions.all() if self.calendar else [])
+        ]
+        formset = CalendarExceptionFormSet(data, initial=initial, prefix="exceptions")
+        return form, formset
+
+    def get(self, request, *args, **kwargs):
+        form, formset = self.forms()
+        return self.render_to_response(
+            {"form": form, "formset": formset, "calendar": self.calendar}
+        )
+
+    def post(self, request, *args, **kwargs):
+        form, formset = self.forms(request.POST)
+        if form.is_valid() and formset.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k not in CalendarForm.DAYS}
+            data["exceptions"] = [
+                {k: v for k, v in row.items() if k != "hours_text" and k != "DELETE"}
+                for row in formset.cleaned_data
+                if row and not row.get("DELETE")
+            ]
+            try:
+                calendar = calendar_services.do_save_calendar(request.user, data, self.calendar)
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(
+                    request, f"Calendar {calendar} saved; its plans were re-scheduled."
+                )
+                return redirect("schedules:calendar-list")
+        return self.render_to_response(
+            {"form": form, "formset": formset, "calendar": self.calendar}, status=400
+        )

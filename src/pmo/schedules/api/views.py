@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from pmo.core.api import ScopedObjectPermission
 from pmo.core.choices import Action
-from pmo.core.permissions import can, require
+from pmo.core.permissions import can
 from pmo.portfolios.selectors import visible_portfolios, visible_projects
 
 from .. import calendar_services as services_calendars
@@ -170,28 +170,18 @@ class CalendarViewSet(viewsets.ModelViewSet):
             Q(portfolio__isnull=True) | Q(portfolio__in=visible_portfolios(self.request.user))
         ).prefetch_related("exceptions")
 
-    def _check(self, portfolio):
-        from pmo.core.permissions import PermissionDenied, can_create_portfolio
-
-        if portfolio is None:
-            if not can_create_portfolio(self.request.user):
-                raise PermissionDenied("Only PMO admins manage organisation-wide calendars.")
-        else:
-            require(self.request.user, Action.CHANGE, portfolio)
-
     def perform_create(self, serializer):
-        self._check(serializer.validated_data.get("portfolio"))
-        serializer.instance = services_calendars.do_save_calendar(serializer.validated_data)
+        serializer.instance = services_calendars.do_save_calendar(
+            self.request.user, serializer.validated_data
+        )
 
     def perform_update(self, serializer):
-        self._check(serializer.instance.portfolio)
         serializer.instance = services_calendars.do_save_calendar(
-            serializer.validated_data, serializer.instance
+            self.request.user, serializer.validated_data, serializer.instance
         )
 
     def perform_destroy(self, instance):
-        self._check(instance.portfolio)
-        instance.delete()
+        services_calendars.do_delete_calendar(self.request.user, instance)
 
 
 class BaselineViewSet(
