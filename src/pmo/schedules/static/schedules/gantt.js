@@ -126,10 +126,16 @@ class Zone {
   constructor(timeZone) {
     this.fixed = !timeZone || timeZone === "UTC" || timeZone === "Etc/UTC";
     if (this.fixed) return;
-    this.format = new Intl.DateTimeFormat("en-US", {
-      timeZone, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric",
-      hour: "numeric", minute: "numeric", second: "numeric",
-    });
+    try {
+      this.format = new Intl.DateTimeFormat("en-US", {
+        timeZone, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric",
+        hour: "numeric", minute: "numeric", second: "numeric",
+      });
+    } catch (error) {
+      console.warn(`Unknown time zone ${timeZone}; the Gantt shows UTC.`, error);
+      this.fixed = true;
+      return;
+    }
     this.days = new Map();
   }
 
@@ -707,7 +713,8 @@ export class Gantt {
       this.linkSucc[k] = this.idIndex.get(link.successor) ?? -2;
       this.linkType[k] = Math.max(0, LINK_TYPES.indexOf(link.type));
     }
-    if (this.selectedLink >= m) this.selectedLink = -1;
+    // Indices shift when the list changes: keep no selection that could now be another link.
+    this.selectedLink = -1;
   }
 
   /** The time axis covers every date shown, with room on both sides to drag into. */
@@ -1076,8 +1083,8 @@ export class Gantt {
     const px = (x) => Math.round(x) + 0.5;
     if (p < 0) {
       // From the left edge of the view (or a short way before the bar) into the start.
-      const end = px(sa);
-      return [px(Math.max(left, sa - EXTERNAL_RUN, 0)), ys, end, ys];
+      const from = Math.min(sa, Math.max(left, sa - EXTERNAL_RUN, 0));
+      return [px(from), ys, px(sa), ys];
     }
     const rp = this.rowOf[p];
     const yp = rp * ROW + BAR_MID;
