@@ -404,14 +404,14 @@ class LevelingRun(models.Model):
     def __str__(self) -> str:
         return f"Leveling of {self.scope} ({self.get_status_display()})"
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("resources:leveling-run", args=[self.pk])
+
     @property
     def scope(self):
         return self.project or self.program
 
     def scope_chain(self) -> ScopeChain:
         return self.scope.scope_chain()
-
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("resources:leveling-run", args=[self.pk])
