@@ -81,10 +81,9 @@ def _require(t, kind, lag, lcal, du, dur, v, src, sc, cs, flag):  # pragma: no c
         return _finish_need(cs, 0, at, flag) - w0
     if elapsed or lv == 0:
         return src + lv
-    w = _work(cs, lcal, src, flag)
-    if lv > 0:
-        return _finish_at(cs, lcal, w + lv, flag)
-    return _start_at(cs, lcal, w + lv, flag)
+    # Every instant of a non-working gap has the same working count; the earliest one
+    # (the end of the working time before the gap) is the least restrictive.
+    return _finish_at(cs, lcal, _work(cs, lcal, src, flag) + lv, flag)
 
 
 @njit(cache=True, _nrt=False)
@@ -104,9 +103,7 @@ def _limit(t, kind, lag, lcal, du, dur, v, target, sc, cs, flag):  # pragma: no 
         return _start_limit(cs, 0, at, flag) - w0
     if elapsed or lv == 0:
         return target - lv
-    if lv > 0:
-        return _start_at(cs, lcal, _work(cs, lcal, target, flag) - lv, flag)
-    return _start_at(cs, lcal, _start_limit(cs, lcal, target, flag) - lv, flag)
+    return _start_at(cs, lcal, _work(cs, lcal, target, flag) - lv, flag)
 
 
 @njit(cache=True, _nrt=False)
