@@ -177,6 +177,66 @@ def _shift_move(c, order, rng, right, pos):
 
 
 @njit(cache=True)
+def _window_shuffle(c, order, rng, k, right, mark, buf):
+    # Random re-ordering of k consecutive list positions, keeping the precedence
+    # relations among them (a random topological order of the window).
+    n = c.n
+    if k > n:
+        k = n
+    p = rng.integers(0, n - k + 1)
+    for j in range(n):
+        mark[j] = 0
+    for q in range(p, p + k):
+        mark[order[q]] = 1
+    for q in range(k):
+        buf[q] = order[p + q]
+    left = k
+    out = p
+    while left > 0:
+        # Pick uniformly among window items none of whose "before" neighbours in the
+        # window is still unplaced.
+        count = 0
+        for q in range(left):
+            j = buf[q]
+            free = True
+            if right:
+                for e in range(c.succ_ptr[j], c.succ_ptr[j + 1]):
+                    if mark[c.succ_idx[e]] == 1:
+                        free = False
+                        break
+            else:
+                for e in range(c.pred_ptr[j], c.pred_ptr[j + 1]):
+                    if mark[c.pred_idx[e]] == 1:
+                        free = False
+                        break
+            if free:
+                count += 1
+        pick = rng.integers(0, count)
+        for q in range(left):
+            j = buf[q]
+            free = True
+            if right:
+                for e in range(c.succ_ptr[j], c.succ_ptr[j + 1]):
+                    if mark[c.succ_idx[e]] == 1:
+                        free = False
+                        break
+            else:
+                for e in range(c.pred_ptr[j], c.pred_ptr[j + 1]):
+                    if mark[c.pred_idx[e]] == 1:
+                        free = False
+                        break
+            if free:
+                if pick == 0:
+                    order[out] = j
+                    out += 1
+                    mark[j] = 2
+                    buf[q] = buf[left - 1]
+                    left -= 1
+                    break
+                pick -= 1
+
+
+@njit(cache=True)
 def _same(a, b):
     for k in range(a.shape[0]):
         if a[k] != b[k]:
@@ -339,7 +399,7 @@ def _insert(c, pop_order, pop_start, pop_v, pop_m, pop_t, lo, hi, order, start, 
     for i in range(lo + 1, hi):
         if _better(pop_v[worst], pop_m[worst], pop_t[worst], pop_v[i], pop_m[i], pop_t[i]):
             worst = i
-    if not _better(v, m, t, pop_v[worst], pop_m[worst], pop_t[worst]):
+    if _better(pop_v[worst], pop_m[worst], pop_t[worst], v, m, t):
         return False
     for i in range(lo, hi):
         if pop_m[i] == m and _same(pop_start[i], start):
@@ -364,7 +424,7 @@ def _pick(rng, pop_v, pop_m, pop_t, lo, hi, tournament):
 
 
 @njit(cache=True)
-def _bipop_init(c, values, alpha, rng, pop_order, pop_start, pop_v, pop_m, pop_t):
+def _bipop_init(c, values, alpha, rng, pop_order, pop_start, pop_v, pop_m, pop_t, mix):
     n = c.n
     size = pop_order.shape[0] // 2
     avail = c.base_avail.copy()
@@ -372,6 +432,8 @@ def _bipop_init(c, values, alpha, rng, pop_order, pop_start, pop_v, pop_m, pop_t
     elig = np.empty(n, dtype=np.int64)
     for i in range(size):
         bias = 60.0 if i == 0 else alpha
+        if i > 0 and i >= size - int(mix * size):
+            bias = 0.0
         sample_list_kernel(c, values, bias, rng, pop_order[i], missing, elig)
         mk, bmk = _forward_then_back(
             c, pop_order[i], pop_start[i], pop_start[size + i], pop_order[size + i], avail
@@ -428,6 +490,7 @@ def _bipop_restart(c, values, alpha, rng, pop_order, pop_start, pop_v, pop_m, po
 def _bipop_evolve(
     c, rng, pop_order, pop_start, pop_v, pop_m, pop_t, budget, mutation, tournament,
     p_peak, frac_lo, frac_hi, loads, insert_both, extra, p_elite, shifts, elite_pick, p_cross,
+    window, conv_elite, conv_gap,
 ):
     n = c.n
     size = pop_order.shape[0] // 2
@@ -444,7 +507,18 @@ def _bipop_evolve(
     while used < budget:
         lo = side * size
         hi = lo + size
-        if rng.random() < p_elite:
+        pe = p_elite
+        if conv_elite > 0.0:
+            mmin = pop_m[lo]
+            mmax = pop_m[lo]
+            for i in range(lo + 1, hi):
+                if pop_m[i] < mmin:
+                    mmin = pop_m[i]
+                if pop_m[i] > mmax:
+                    mmax = pop_m[i]
+            if mmax - mmin <= conv_gap:
+                pe = conv_elite
+        if rng.random() < pe:
             e_i = lo
             for i in range(lo + 1, hi):
                 if _better(pop_v[i], pop_m[i], pop_t[i], pop_v[e_i], pop_m[e_i], pop_t[e_i]):
@@ -453,8 +527,11 @@ def _bipop_evolve(
                 e_i = _pick(rng, pop_v, pop_m, pop_t, lo, hi, elite_pick)
             for k in range(n):
                 child[k] = pop_order[e_i, k]
-            for _ in range(shifts):
-                _shift_move(c, child, rng, side == 1, taken)
+            if window > 0:
+                _window_shuffle(c, child, rng, window, side == 1, taken, child2)
+            else:
+                for _ in range(shifts):
+                    _shift_move(c, child, rng, side == 1, taken)
         else:
             m_i = _pick(rng, pop_v, pop_m, pop_t, lo, hi, tournament)
             if rng.random() < p_cross:
@@ -612,23 +689,27 @@ def genetic_algorithm(
     schedules: int = 5000,
     time_limit: float | None = None,
     seed: int | np.random.Generator | None = 0,
-    population: int = 40,
+    population: int = 60,
     mutation: float = 0.05,
     tournament: int = 2,
     lower_bound: int | None = None,
-    p_peak: float = 0.0,
+    p_peak: float = 0.8,
     frac_lo: float = 0.1,
     frac_hi: float = 0.5,
     insert_both: bool = False,
     bipop: bool | None = None,
     extra: int = 0,
     p_elite: float = 0.0,
-    shifts: int = 2,
-    elite_pick: int = 0,
+    shifts: int = 6,
+    elite_pick: int = 3,
     stall: int = 0,
     keep: int = 1,
     alpha: float = 1.0,
-    p_cross: float = 0.0,
+    p_cross: float = 0.5,
+    window: int = 0,
+    conv_elite: float = 0.5,
+    conv_gap: int = 1,
+    mix: float = 0.5,
 ) -> GaResult:
     """Minimise the makespan with the genetic algorithm.
 
@@ -680,7 +761,7 @@ def genetic_algorithm(
     values = priority_values(c, "LFT")
     loads = _loads(c)
     if bipop:
-        used = _bipop_init(c, values, alpha, rng, pop_order, pop_start, pop_v, pop_m, pop_t)
+        used = _bipop_init(c, values, alpha, rng, pop_order, pop_start, pop_v, pop_m, pop_t, mix)
     else:
         used = _single_init(c, values, 1.0, rng, pop_order, pop_start, pop_v, pop_m, pop_t)
     batch = 100
@@ -704,7 +785,7 @@ def genetic_algorithm(
             used += _bipop_evolve(
                 c, rng, pop_order, pop_start, pop_v, pop_m, pop_t, step, mutation, tournament,
                 p_peak, frac_lo, frac_hi, loads, insert_both, extra, p_elite, shifts,
-                elite_pick, p_cross,
+                elite_pick, p_cross, window, conv_elite, conv_gap,
             )
         else:
             used += _single_evolve(
