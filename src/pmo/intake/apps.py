@@ -5,3 +5,10 @@ class IntakeConfig(AppConfig):
     name = "pmo.intake"
     label = "intake"
     verbose_name = "Intake, scoring and portfolio selection"
+
+    def ready(self) -> None:
+        from pmo.core.navigation import register_menu, register_tab
+
+        register_menu("intake", "Intake", "intake:proposal-list", 40)
+        register_tab("portfolio", "intake", "Intake", "intake:pipeline", 20)
+        register_tab("project", "business-case", "Business case", "intake:project-case", 80)

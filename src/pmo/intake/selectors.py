@@ -251,10 +251,204 @@ def compare(scenarios: list[Scenario]) -> dict:
         }
         for code in codes
     ]
-    return {"lives": lives, "membership": membership, "years": any_figures.year_labels()}
+    shortfall_roles = []
+    for k, role in enumerate(any_figures.roles):
+        cells = []
+        for live in lives:
+            row = live.evaluation.shortfall[k]
+            months = [live.evaluation.months[m] for m, h in enumerate(row) if h > 0]
+            shown = months if len(months) <= 4 else [*months[:3], f"… {len(months)} months"]
+            cells.append({"hours": sum(row), "months": shown})
+        if any(c["hours"] for c in cells):
+            shortfall_roles.append({"role": role, "cells": cells})
+    return {
+        "lives": lives,
+        "membership": membership,
+        "years": any_figures.year_labels(),
+        "shortfall_roles": shortfall_roles,
+    }
 
 
 def job_of(user, job_id):
     from pmo.jobs.selectors import jobs_of
 
     return jobs_of(user).filter(pk=job_id).first()
+
+
+def ahp_of(model: ScoringModel, criteria: list) -> adapters.AhpOutcome | None:
+    """The AHP result of the saved comparisons, when every pair is compared."""
+    if model.pk is None or len(criteria) < 2:
+        return None
+    index = {c.pk: k for k, c in enumerate(criteria)}
+    pairs = {
+        (index[c.first_id], index[c.second_id]): float(c.value)
+        for c in model.comparisons.all()
+        if c.first_id in index and c.second_id in index
+    }
+    n = len(criteria)
+    if len(pairs) != n * (n - 1) // 2:
+        return None
+    try:
+        return adapters.ahp_outcome(n, pairs)
+    except ValueError:
+        return None
+
+
+def candidate_spend(figures) -> list[tuple[str, Decimal]]:
+    """What all screened proposals would spend per year at their earliest start: the
+    figure a budget is usually set against.
+    """
+    picks = {p.code: p.earliest for p in figures.proposals if p.selectable}
+    evaluation = adapters.evaluate(figures, picks, adapters.Limits(use_capacity=False))
+    return list(zip(evaluation.years, evaluation.total, strict=True))
+
+
+def my_scores(user, proposal: Proposal) -> dict[int, tuple[int, str]]:
+    return {
+        a.criterion_id: (a.score, a.note)
+        for a in Assessment.objects.filter(proposal=proposal, assessor=user)
+    }
+
+
+def proposal_of_project(project) -> Proposal | None:
+    return Proposal.objects.filter(project=project).select_related("portfolio", "sponsor").first()
+
+
+def cash_chart(proposal: Proposal, me) -> dict:
+    """Yearly capex, opex, benefit and cumulative net, for the business-case chart."""
+    flows = list(proposal.cash_flows.all())
+    cumulative, running = [], Decimal(0)
+    for f in flows:
+        running += f.net
+        cumulative.append(float(running))
+    return {
+        "labels": [f"Year {f.year}" for f in flows],
+        "capex": [-float(f.capex) for f in flows],
+        "opex": [-float(f.opex) for f in flows],
+        "benefit": [float(f.benefit) for f in flows],
+        "cumulative": cumulative,
+    }
+
+
+def pick_rows(figures, picks: dict[str, int], allow_shift: bool) -> list[dict]:
+    """The hand-pick table: every candidate, whether picked, and its allowed starts."""
+    rows = []
+    for p in sorted(figures.proposals, key=lambda p: (-p.value, p.code)):
+        if not p.selectable:
+            continue
+        starts = adapters.candidate_starts(p, allow_shift)
+        rows.append(
+            {
+                "p": p,
+                "picked": p.code in picks,
+                "start": picks.get(p.code, starts[0]),
+                "starts": [(s, adapters.month_label(figures.start, s)) for s in starts],
+            }
+        )
+    return rows
+
+
+def evaluate_picks(portfolio, scenario, picks: dict[str, int], options: dict | None):
+    """Live figures of a selection being hand-picked, before it is saved."""
+    if scenario is not None:
+        figures = portfolio_figures(portfolio, float(scenario.npv_weight))
+        limits = limits_of(scenario)
+    else:
+        from .services import _budget_rows, limits_from
+
+        figures = portfolio_figures(portfolio, float(options["npv_weight"]))
+        limits = limits_from(
+            _budget_rows(options["budgets"]), options["use_capacity"], options["allow_shift"]
+        )
+    known = {c: s for c, s in picks.items() if c in figures.by_code}
+    return adapters.evaluate(figures, known, limits)
+
+
+PALETTE = ["#1f4e79", "#e8a100", "#1e8e3e", "#c5221f", "#7b3fa0", "#00838f", "#6d4c41"]
+
+
+def scenario_charts(live: LiveScenario) -> dict:
+    """Chart.js data: spend vs budget per year, demand vs capacity per role, frontier."""
+    ev = live.evaluation
+    scenario = live.scenario
+
+    def money(values):
+        return [None if v is None else float(v) for v in values]
+
+    budget = ev.budget_total
+    if all(b is None for b in budget):
+        budget = [
+            None if (c is None and o is None) else float((c or 0) + (o or 0))
+            for c, o in zip(ev.budget_capex, ev.budget_opex, strict=True)
+        ]
+    roles = [
+        {
+            "role": role,
+            "demand": ev.demand[k],
+            "capacity": ev.capacity[k],
+            "short": round(sum(ev.shortfall[k]), 1),
+            "color": PALETTE[k % len(PALETTE)],
+        }
+        for k, role in enumerate(ev.roles)
+    ]
+    frontier = [
+        {
+            "budget": float(pt["budget"]),
+            "value": pt["value"],
+            "greedy": pt["greedy_value"],
+            "n": len(pt["selected"]),
+        }
+        for pt in scenario.frontier
+        if pt.get("value") is not None
+    ]
+    chosen_budget = sum(float(b) for b in budget if b is not None) if budget else None
+    return {
+        "years": ev.years,
+        "capex": money(ev.capex),
+        "opex": money(ev.opex),
+        "budget": money(budget),
+        "months": ev.months,
+        "roles": roles,
+        "frontier": frontier,
+        "chosen": {"budget": chosen_budget, "value": scenario.solver.get("value")},
+    }
+
+
+def scenario_explanation(live: LiveScenario) -> dict:
+    """The optimiser's explanation in the units people read: binding limits with their
+    shadow prices, what each project displaces, and the gain over the greedy ranking.
+    """
+    solver = live.scenario.solver or {}
+    projects = {row["code"]: row for row in solver.get("projects", [])}
+    out_codes = [code for code in projects if code not in live.picks]
+    titles = dict(
+        Proposal.objects.filter(portfolio=live.scenario.portfolio, code__in=out_codes).values_list(
+            "code", "title"
+        )
+    )
+    left_out = [{**projects[code], "title": titles.get(code, "")} for code in out_codes]
+    left_out.sort(key=lambda r: -r["reduced_cost"])
+    binding = []
+    for c in solver.get("binding", []):
+        money = c["kind"] != "capacity"
+        unit = (lambda v: f"{adapters.from_cents(v):,}") if money else (lambda v: f"{v:,.0f} h")
+        per = "per 1,000" if money else "per hour"
+        price = c["shadow_price"] * (100_000 if money else 1)
+        binding.append(
+            {
+                "label": c["label"],
+                "used_text": unit(c["used"]),
+                "limit_text": unit(c["limit"]),
+                "price_text": f"{price:,.2f} {per}" if c["shadow_price"] else "—",
+            }
+        )
+    greedy = solver.get("greedy_value")
+    gain = None
+    if greedy and solver.get("value") is not None and greedy > 0:
+        gain = solver["value"] / greedy - 1.0
+    return {
+        "solver_projects": projects,
+        "left_out": left_out,
+        "binding": binding,
+        "gain_over_greedy": gain,
+    }

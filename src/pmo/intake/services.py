@@ -796,10 +796,12 @@ def optimise(
             points=max(2, frontier_points),
             time_limit=max(2.0, time_limit),
         )
+        # the sum of the limits actually set: open years carry a ceiling, not a budget
+        base = sum(v for row in (limits.total, limits.capex, limits.opex) for v in row or () if v)
         frontier = [
             {
                 "factor": round(pt.factor, 4),
-                "budget": str(adapters.from_cents(pt.budget)),
+                "budget": str(adapters.from_cents(base * pt.factor)),
                 "value": pt.value,
                 "greedy_value": pt.greedy_value,
                 "gap": pt.gap,
