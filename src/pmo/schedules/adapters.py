@@ -6,6 +6,7 @@ rolls dates, work, cost and progress up the WBS, and writes the results with one
 """
 
 import datetime as dt
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -25,9 +26,7 @@ LINK_TYPES = {"FS": LinkType.FS, "SS": LinkType.SS, "FF": LinkType.FF, "SF": Lin
 LAG_KINDS = {"wm": LagKind.WORKING, "em": LagKind.ELAPSED, "pct": LagKind.PERCENT}
 CONSTRAINTS = {name: Constraint[name] for name in Constraint.__members__}
 NAT = np.datetime64("NaT", "m")
-DATETIME_COLUMNS = frozenset(
-    {"early_start", "early_finish", "late_start", "late_finish", "start", "finish"}
-)
+DATETIME_COLUMNS = ("early_start", "early_finish", "late_start", "late_finish", "start", "finish")
 
 TASK_FIELDS = (
     "id",
@@ -47,6 +46,7 @@ TASK_FIELDS = (
     "actual_start",
     "actual_finish",
     "remaining_minutes",
+    "board_status",
 )
 RESULT_COLUMNS = (
     "outline",
@@ -62,7 +62,21 @@ RESULT_COLUMNS = (
     "free_float_minutes",
     "is_critical",
 )
-WRITTEN_COLUMNS = (*RESULT_COLUMNS, "percent_complete", "duration_minutes")
+WRITTEN_COLUMNS = (*RESULT_COLUMNS, "percent_complete", "duration_minutes", "schedule_digest")
+DIGEST_NUMERIC_COLUMNS = (
+    "early_start",
+    "early_finish",
+    "late_start",
+    "late_finish",
+    "start",
+    "finish",
+    "total_float_minutes",
+    "free_float_minutes",
+    "is_critical",
+    "is_summary",
+    "percent_complete",
+    "duration_minutes",
+)
 
 
 def engine_calendar(calendar: Calendar, years: range) -> EngineCalendar:
@@ -118,7 +132,7 @@ class Plan:
 
 def load_plan(settings: ProjectSchedule) -> Plan:
     project_id = settings.project_id
-    rows = list(Task.objects.filter(project_id=project_id).values(*TASK_FIELDS, *RESULT_COLUMNS))
+    rows = list(Task.objects.filter(project_id=project_id).values(*TASK_FIELDS, "schedule_digest"))
     links = list(
         Dependency.objects.filter(successor__project_id=project_id).values_list(
             "predecessor_id", "successor_id", "type", "lag", "lag_unit"
@@ -129,7 +143,7 @@ def load_plan(settings: ProjectSchedule) -> Plan:
     if foreign:
         # Predecessors in other projects are held at their own scheduled dates.
         queryset = Task.objects.filter(pk__in=foreign).values(
-            *TASK_FIELDS, *RESULT_COLUMNS, "project__schedule__calendar_id"
+            *TASK_FIELDS, "start", "finish", "project__schedule__calendar_id"
         )
         for row in queryset:
             row["external"] = True
@@ -254,49 +268,60 @@ def _status_date(settings: ProjectSchedule, rows: list[dict]):
     return np.datetime64(moment.astimezone(dt.UTC).replace(tzinfo=None), "m")
 
 
-def compute(plan: Plan, calendars: dict[int, Calendar]) -> tuple[dict[str, list], ScheduleResult]:
-    """Engine dates for leaves, roll-ups for summaries: one list per result column."""
+def compute(plan: Plan, calendars: dict[int, Calendar]) -> tuple[dict, ScheduleResult]:
+    """Engine dates for leaves, roll-ups for summaries, and a digest per row.
+
+    Dates come back as int64 minutes since the Unix epoch (UTC), one array per column.
+    """
     n = len(plan.rows)
     leaves, result = run_engine(plan, calendars)
-    columns: dict[str, np.ndarray] = {}
-    for name in ("early_start", "early_finish", "late_start", "late_finish", "start", "finish"):
-        minutes = np.full(n, np.iinfo(np.int64).max if "start" in name else np.iinfo(np.int64).min)
+    big, small = np.iinfo(np.int64).max, np.iinfo(np.int64).min
+    order = wbs_order(plan.parent)
+    out: dict = {}
+    for name in DATETIME_COLUMNS:
+        minutes = np.full(n, big if "start" in name else small)
         minutes[leaves] = result.dates(name).astype(np.int64)
-        columns[name] = minutes
-    total_float = np.zeros(n, dtype=np.int64)
+        out[name] = rollup(plan.parent, minutes, "min" if "start" in name else "max", order=order)
+    total_float = np.full(n, big)
     free_float = np.zeros(n, dtype=np.int64)
-    critical = np.zeros(n, dtype=bool)
+    critical = np.zeros(n, dtype=np.int64)
     total_float[leaves] = result.total_float
     free_float[leaves] = result.free_float
     critical[leaves] = result.critical
-
-    order = wbs_order(plan.parent)
-    for name, column in columns.items():
-        column[:] = rollup(plan.parent, column, "min" if "start" in name else "max", order=order)
-    big = np.iinfo(np.int64).max
-    total_float = np.where(plan.is_summary, big, total_float)
-    total_float = rollup(plan.parent, total_float, "min", order=order)
-    critical_int = rollup(plan.parent, critical.astype(np.int64), "max", order=order)
-    outline, sort_key = outline_numbers(plan)
-    out: dict[str, list] = {"outline": outline, "sort_key": sort_key}
-    out["is_summary"] = plan.is_summary.tolist()
-    for name, column in columns.items():
-        out[name] = _to_aware(column.astype("datetime64[m]"))
-    out["total_float_minutes"] = total_float.tolist()
-    out["free_float_minutes"] = np.where(plan.is_summary, 0, free_float).tolist()
-    out["is_critical"] = critical_int.astype(bool).tolist()
-    out["percent_complete"] = rolled_up_progress(plan)
+    out["total_float_minutes"] = rollup(plan.parent, total_float, "min", order=order)
+    out["free_float_minutes"] = free_float
+    out["is_critical"] = rollup(plan.parent, critical, "max", order=order).astype(bool)
+    out["is_summary"] = plan.is_summary
+    out["percent_complete"] = np.array(rolled_up_progress(plan), dtype=np.int64)
     # A summary's duration is the working time it spans on the project calendar.
-    span_start = np.full(n, np.iinfo(np.int64).max)
-    span_finish = np.full(n, np.iinfo(np.int64).min)
+    span_start = np.full(n, big)
+    span_finish = np.full(n, small)
     span_start[leaves], span_finish[leaves] = result.start, result.finish
     span_start = rollup(plan.parent, span_start, "min", order=order)
     span_finish = rollup(plan.parent, span_finish, "max", order=order)
-    out["duration_minutes"] = [
-        int(span_finish[i] - span_start[i]) if plan.is_summary[i] else row["duration_minutes"]
-        for i, row in enumerate(plan.rows)
-    ]
+    own = np.array([row["duration_minutes"] for row in plan.rows], dtype=np.int64)
+    out["duration_minutes"] = np.where(plan.is_summary, span_finish - span_start, own)
+    out["outline"], out["sort_key"] = outline_numbers(plan)
+    out["schedule_digest"] = _digest(out)
     return out, result
+
+
+def _digest(values: dict) -> np.ndarray:
+    """A 64-bit fingerprint of each row's computed values (FNV-1a over the columns).
+
+    Comparing fingerprints tells which rows changed without reading the stored dates
+    back, which would cost more than computing them. ``zlib.crc32`` keeps the strings'
+    part stable across processes (``hash()`` is salted per process).
+    """
+    h = np.full(len(values["outline"]), 0xCBF29CE484222325, dtype=np.uint64)
+    prime = np.uint64(0x100000001B3)
+    columns = [np.asarray(values[name]).astype(np.int64) for name in DIGEST_NUMERIC_COLUMNS]
+    columns.append(np.array([zlib.crc32(text.encode()) for text in values["outline"]]))
+    columns.append(np.array([zlib.crc32(text.encode()) for text in values["sort_key"]]))
+    with np.errstate(over="ignore"):
+        for column in columns:
+            h = (h ^ column.astype(np.int64).view(np.uint64)) * prime
+    return h.view(np.int64)
 
 
 def rolled_up_progress(plan: Plan) -> list[int]:
@@ -314,36 +339,97 @@ def rolled_up_progress(plan: Plan) -> list[int]:
     ]
 
 
-def changed_rows(plan: Plan, values: dict[str, list]) -> list[int]:
+def changed_rows(plan: Plan, values: dict) -> list[int]:
     """Positions of the project's own tasks whose computed values differ from the stored."""
-    changed = []
-    for i, row in enumerate(plan.rows):
-        if row.get("external"):
-            continue
-        if any(row[column] != values[column][i] for column in WRITTEN_COLUMNS):
-            changed.append(i)
-    return changed
+    stored = np.array([row.get("schedule_digest") or 0 for row in plan.rows], dtype=np.int64)
+    changed = (stored != values["schedule_digest"]) & ~plan.external
+    return np.flatnonzero(changed).tolist()
 
 
-def write_results(plan: Plan, values: dict[str, list], positions: list[int]) -> int:
+def _datetime_params(minutes: np.ndarray) -> list:
+    """Database parameters for UTC minutes: SQLite stores Django's naive UTC text, which
+    numpy formats far faster than Django's per-value adaptation; other databases take
+    aware datetimes.
+    """
+    stamps = minutes.astype("datetime64[m]")
+    if connection.vendor == "sqlite":
+        return [text.replace("T", " ") for text in np.datetime_as_string(stamps, unit="s")]
+    return [value.replace(tzinfo=dt.UTC) for value in stamps.astype("datetime64[us]").tolist()]
+
+
+def write_results(plan: Plan, values: dict, positions: list[int]) -> int:
     """Write the computed columns of the tasks at ``positions`` (one executemany)."""
     if not positions:
         return 0
     ops = connection.ops
     table = ops.quote_name(Task._meta.db_table)
     sets = ", ".join(f"{ops.quote_name(column)} = %s" for column in WRITTEN_COLUMNS)
-    params = []
-    for i in positions:
-        row = []
-        for column in WRITTEN_COLUMNS:
-            value = values[column][i]
-            if column in DATETIME_COLUMNS:
-                value = ops.adapt_datetimefield_value(value)
-            row.append(value)
-        row.append(plan.rows[i]["id"])
-        params.append(row)
-        # Keep the loaded rows current, so callers can serialise what changed.
-        plan.rows[i].update({column: values[column][i] for column in WRITTEN_COLUMNS})
+    chosen = np.asarray(positions)
+    columns = []
+    for column in WRITTEN_COLUMNS:
+        if column in DATETIME_COLUMNS:
+            columns.append(_datetime_params(values[column][chosen]))
+        elif column in ("outline", "sort_key"):
+            columns.append([values[column][i] for i in positions])
+        elif column in ("is_summary", "is_critical"):
+            columns.append([bool(v) for v in np.asarray(values[column])[chosen]])
+        else:
+            columns.append([int(v) for v in np.asarray(values[column])[chosen]])
+    ids = [plan.rows[i]["id"] for i in positions]
+    params = [list(row) for row in zip(*columns, ids, strict=True)]
     with connection.cursor() as cursor:
         cursor.executemany(f"UPDATE {table} SET {sets} WHERE id = %s", params)
     return len(params)
+
+
+def aware(minutes: int) -> dt.datetime:
+    return dt.datetime(1970, 1, 1, tzinfo=dt.UTC) + dt.timedelta(minutes=int(minutes))
+
+
+def changed_payload(plan: Plan, values: dict, positions: list[int]) -> list[dict]:
+    """The Gantt's task objects for the rows at ``positions``, built from memory (the
+    database was just written with the same values), in WBS order.
+    """
+    if not positions:
+        return []
+    chosen = np.asarray(positions)
+    iso = {
+        name: np.datetime_as_string(values[name][chosen].astype("datetime64[m]"), unit="s")
+        for name in ("start", "finish", "late_start", "late_finish")
+    }
+    out = []
+    for k, i in enumerate(positions):
+        row = plan.rows[i]
+        outline = values["outline"][i]
+        out.append(
+            {
+                "id": row["id"],
+                "parent": row["parent_id"],
+                "outline": outline,
+                "level": outline.count(".") + 1 if outline else 1,
+                "name": row["name"],
+                "summary": bool(values["is_summary"][i]),
+                "milestone": row["is_milestone"],
+                "start": iso["start"][k] + "Z",
+                "finish": iso["finish"][k] + "Z",
+                "late_start": iso["late_start"][k] + "Z",
+                "late_finish": iso["late_finish"][k] + "Z",
+                "duration_minutes": int(values["duration_minutes"][i]),
+                "total_float_minutes": int(values["total_float_minutes"][i]),
+                "free_float_minutes": int(values["free_float_minutes"][i]),
+                "critical": bool(values["is_critical"][i]),
+                "percent_complete": int(values["percent_complete"][i]),
+                "kanban_status": row["board_status"],
+                "constraint_type": row["constraint_type"],
+                "constraint_date": _iso(row["constraint_date"]),
+                "deadline": _iso(row["deadline"]),
+                "_sort": values["sort_key"][i],
+            }
+        )
+    out.sort(key=lambda task: task.pop("_sort"))
+    return out
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    """ISO 8601 in UTC with a "Z", as JavaScript and the API's other dates write it."""
+    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z") if value else None

@@ -205,6 +205,9 @@ class Task(TimeStampedModel):
     total_float_minutes = models.IntegerField(null=True, blank=True, editable=False)
     free_float_minutes = models.IntegerField(null=True, blank=True, editable=False)
     is_critical = models.BooleanField(default=False, editable=False)
+    schedule_digest = models.BigIntegerField(
+        default=0, editable=False, help_text="Fingerprint of the computed values above."
+    )
 
     class Meta:
         ordering = ["project", "sort_key"]

@@ -24,8 +24,9 @@ def plan_tasks(project) -> QuerySet[Task]:
     return Task.objects.filter(project=project).order_by("sort_key", "id")
 
 
-def _iso(value: dt.datetime | None) -> str | None:
-    return value.isoformat() if value else None
+def iso_utc(value: dt.datetime | None) -> str | None:
+    """ISO 8601 in UTC with a "Z", as JavaScript and the API's other dates write it."""
+    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z") if value else None
 
 
 def baseline_dates(project, number: int | None) -> dict[int, tuple]:
@@ -75,21 +76,21 @@ def task_payload(row: dict, baselines: dict[int, tuple]) -> dict:
         "name": row["name"],
         "summary": row["is_summary"],
         "milestone": row["is_milestone"],
-        "start": _iso(row["start"]),
-        "finish": _iso(row["finish"]),
-        "late_start": _iso(row["late_start"]),
-        "late_finish": _iso(row["late_finish"]),
+        "start": iso_utc(row["start"]),
+        "finish": iso_utc(row["finish"]),
+        "late_start": iso_utc(row["late_start"]),
+        "late_finish": iso_utc(row["late_finish"]),
         "duration_minutes": row["duration_minutes"],
         "total_float_minutes": row["total_float_minutes"],
         "free_float_minutes": row["free_float_minutes"],
         "critical": row["is_critical"],
         "percent_complete": row["percent_complete"],
-        "baseline_start": _iso(base[0]) if base else None,
-        "baseline_finish": _iso(base[1]) if base else None,
+        "baseline_start": iso_utc(base[0]) if base else None,
+        "baseline_finish": iso_utc(base[1]) if base else None,
         "kanban_status": row["board_status"],
         "constraint_type": row["constraint_type"],
-        "constraint_date": _iso(row["constraint_date"]),
-        "deadline": _iso(row["deadline"]),
+        "constraint_date": iso_utc(row["constraint_date"]),
+        "deadline": iso_utc(row["deadline"]),
     }
 
 
@@ -150,10 +151,10 @@ def gantt_payload(project, baseline_number: int | None = None) -> dict:
             "id": project.pk,
             "code": project.code,
             "name": project.name,
-            "start": _iso(settings.computed_start or settings.start),
-            "finish": _iso(settings.computed_finish),
-            "status_date": _iso(settings.status_date),
-            "today": _iso(timezone.now()),
+            "start": iso_utc(settings.computed_start or settings.start),
+            "finish": iso_utc(settings.computed_finish),
+            "status_date": iso_utc(settings.status_date),
+            "today": iso_utc(timezone.now()),
             "timezone": settings.calendar.timezone,
             "hours_per_day": settings.calendar.hours_per_day,
             "version": settings.version,
@@ -313,3 +314,13 @@ def calendars_with_usage(calendars):
         n_exceptions=count(CalendarException, "calendar"),
         n_projects=count(ProjectSchedule, "calendar"),
     )
+
+
+def with_baseline(tasks: list[dict], project, baseline_number: int | None = None) -> list[dict]:
+    """Add the chosen baseline's dates to task objects built elsewhere (one query)."""
+    baselines = baseline_dates(project, baseline_number) if tasks else {}
+    for task in tasks:
+        base = baselines.get(task["id"])
+        task["baseline_start"] = iso_utc(base[0]) if base else None
+        task["baseline_finish"] = iso_utc(base[1]) if base else None
+    return tasks

@@ -61,6 +61,7 @@ class Rescheduled:
 
     project_id: int
     changed_ids: list[int] = field(default_factory=list)
+    changed_tasks: list[dict] = field(default_factory=list)
     finish: dt.datetime | None = None
     took_ms: float = 0.0
     cascaded: list["Rescheduled"] = field(default_factory=list)
@@ -127,9 +128,10 @@ def reschedule(project, *, _seen: set[int] | None = None) -> Rescheduled:
         positions = adapters.changed_rows(plan, values)
         adapters.write_results(plan, values, positions)
         outcome.changed_ids = [plan.rows[i]["id"] for i in positions]
-        internal = [i for i, row in enumerate(plan.rows) if not row.get("external")]
-        settings.computed_start = min(values["start"][i] for i in internal)
-        settings.computed_finish = max(values["finish"][i] for i in internal)
+        outcome.changed_tasks = adapters.changed_payload(plan, values, positions)
+        internal = ~plan.external
+        settings.computed_start = adapters.aware(values["start"][internal].min())
+        settings.computed_finish = adapters.aware(values["finish"][internal].max())
     settings.version += 1
     settings.scheduled_at = timezone.now()
     settings.save(update_fields=["computed_start", "computed_finish", "version", "scheduled_at"])

@@ -45,8 +45,8 @@ ChangeSerializer = inline_serializer(
 
 def change_body(result: services.Rescheduled, project, links_changed: bool = False) -> dict:
     body = {
-        "changed": selectors.tasks_payload(result.all_changed_ids(), project),
-        "finish": result.finish.isoformat() if result.finish else None,
+        "changed": selectors.with_baseline(result.changed_tasks, project),
+        "finish": selectors.iso_utc(result.finish),
         "took_ms": round(result.took_ms, 1),
     }
     if links_changed:
