@@ -26,7 +26,7 @@ from numba import njit
 from .instance import NO_DEADLINE, Compiled, Instance, compile_instance
 from .justify import justify_kernel
 from .priority import priority_values, sample_list_kernel
-from .sgs import serial_backward_kernel, serial_sgs_kernel
+from .sgs import no_slot, serial_backward_kernel, serial_sgs_kernel
 
 __all__ = ["GaResult", "genetic_algorithm"]
 
@@ -54,6 +54,10 @@ class GaResult:
     violation: int
     schedules: int
     seconds: float
+
+
+#: Makespan recorded for a list whose decoding found no slot for some activity.
+_FAILED = 1 << 60
 
 
 @njit(cache=True)
@@ -621,7 +625,7 @@ def _single_init(c, values, alpha, rng, pop_order, pop_start, pop_v, pop_m, pop_
         mk, viol, u = _evaluate(c, pop_order[i], pop_start[i], work, tmp, avail, 1)
         used += u
         pop_v[i] = viol
-        pop_m[i] = mk if mk >= 0 else 1 << 60
+        pop_m[i] = mk if mk >= 0 else _FAILED
         pop_t[i] = _tiebreak(c, pop_start[i])
     return used
 
@@ -793,6 +797,10 @@ def genetic_algorithm(
                 p_peak, frac_lo, frac_hi, loads,
             )
     best = _best_index(pop_v, pop_m, pop_t)
+    if pop_m[best] >= _FAILED:
+        # Every decoding ran out of horizon: one more tells which activity.
+        _, which = serial_sgs_kernel(c, pop_order[best], pop_start[best], c.base_avail.copy())
+        raise no_slot(int(which))
     start = pop_start[best].copy()
     makespan, violation = int(pop_m[best]), int(pop_v[best])
     if violation == 0:

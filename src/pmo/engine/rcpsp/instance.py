@@ -242,15 +242,18 @@ def _find_cycle(n: int, succ_ptr: np.ndarray, succ_idx: np.ndarray, left: set) -
         node = pred_left[node]
     cycle = path[seen[node] :]
     cycle.reverse()
-    return cycle
+    first = cycle.index(min(cycle))
+    return cycle[first:] + cycle[:first]
 
 
-def compile_instance(inst: Instance) -> Compiled:
+def compile_instance(inst: Instance, min_horizon: int = 0) -> Compiled:
     """Validate an instance and build the arrays the kernels need.
 
     Parameters
     ----------
     inst : Instance
+    min_horizon : int, optional
+        Make the availability arrays at least this long (periods).
 
     Returns
     -------
@@ -340,11 +343,12 @@ def compile_instance(inst: Instance) -> Compiled:
 
     profile_len = inst.capacity.shape[1]
     fixed_end = int((fixed + dur)[fixed >= 0].max()) if (fixed >= 0).any() else 0
-    horizon = (
+    horizon = max(
+        min_horizon + 1,
         max(profile_len, fixed_end, int(release.max()) if n else 0)
         + int(dur.sum())
         + int(lag.sum())
-        + 1
+        + 1,
     )
     cap_full = np.empty((horizon, n_res), dtype=np.int64)
     if n_res:
@@ -364,6 +368,23 @@ def compile_instance(inst: Instance) -> Compiled:
     for j in np.flatnonzero(fixed >= 0):
         s = int(fixed[j])
         base_avail[s : s + dur[j], :] -= dem[j][None, :]
+    # Past the profile and the fixed work every activity fits on its own, unless it
+    # needs more than the final capacity: such an activity needs a window inside the
+    # profile where everything it uses is available throughout.
+    if n_res:
+        for j in np.flatnonzero((fixed < 0) & (dur > 0) & (dem > base_avail[-1]).any(axis=1)):
+            used_r = np.flatnonzero(dem[j] > 0)
+            ok = (base_avail[:, used_r] >= dem[j, used_r]).all(axis=1).astype(np.int64)
+            runs = np.convolve(ok, np.ones(int(dur[j]), dtype=np.int64), mode="valid")
+            if not (runs == dur[j]).any():
+                r = int(used_r[np.argmax(dem[j, used_r] > base_avail[-1, used_r])])
+                raise InfeasibleLeveling(
+                    f"activity {int(j)} needs {int(dem[j, r])} units of resource {r} for "
+                    f"{int(dur[j])} consecutive periods, which the capacity profile never "
+                    "offers",
+                    (int(j),),
+                    r,
+                )
 
     diff = np.any(base_avail[1:] != base_avail[:-1], axis=1)
     change_pts = (np.flatnonzero(diff) + 1).astype(np.int64)

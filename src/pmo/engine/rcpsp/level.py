@@ -447,6 +447,8 @@ def level(
             raise InfeasibleLeveling(
                 f"finish {target} is before the precedence-only finish {c.cpm_makespan}"
             )
+        if target >= c.horizon:
+            c = compile_instance(inst, min_horizon=target)
         ls = _latest_starts(c, target)
         values = with_leveling_priority(c, (ls - c.es).astype(np.float64))
         start = np.empty(c.n, dtype=np.int64)

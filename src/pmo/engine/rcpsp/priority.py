@@ -21,7 +21,7 @@ import numpy as np
 from numba import njit
 
 from .instance import Compiled, Instance, compile_instance
-from .sgs import parallel_sgs_kernel, serial_sgs_kernel, unique_key
+from .sgs import no_slot, parallel_sgs_kernel, serial_sgs_kernel, unique_key
 
 __all__ = [
     "RULES",
@@ -250,13 +250,13 @@ def rule_schedule(
     start = np.zeros(c.n, dtype=np.int64)
     avail = c.base_avail.copy()
     if scheme == "serial":
-        makespan, _ = serial_sgs_kernel(c, activity_list(c, values), start, avail)
+        makespan, which = serial_sgs_kernel(c, activity_list(c, values), start, avail)
     elif scheme == "parallel":
         work = np.zeros(c.n, dtype=np.int64)
         ready = np.zeros(c.n, dtype=np.int64)
-        makespan, _ = parallel_sgs_kernel(c, unique_key(values), start, avail, work, ready)
+        makespan, which = parallel_sgs_kernel(c, unique_key(values), start, avail, work, ready)
     else:
         raise ValueError(f"scheme must be 'serial' or 'parallel', got {scheme!r}")
     if makespan < 0:
-        raise RuntimeError("horizon exceeded; compile_instance sizes it so this cannot happen")
+        raise no_slot(which)
     return start

@@ -25,14 +25,17 @@ periods) instead of making the schedule fail.
 import numpy as np
 from numba import njit
 
+from .errors import InfeasibleLeveling
 from .instance import Compiled, Instance, compile_instance
 
 __all__ = [
+    "no_slot",
     "parallel_sgs",
     "parallel_sgs_kernel",
     "serial_backward_kernel",
     "serial_sgs",
     "serial_sgs_kernel",
+    "unique_key",
 ]
 
 
@@ -126,7 +129,8 @@ def serial_sgs_kernel(c, order, start, avail):
     makespan : int
         Latest finish, or -1 when some activity found no slot within the horizon.
     violation : int
-        Total periods by which free activities overrun the start of fixed successors.
+        Total periods by which free activities overrun the start of fixed successors;
+        when ``makespan`` is -1, the activity that found no slot.
     """
     makespan = 0
     violation = 0
@@ -146,7 +150,7 @@ def serial_sgs_kernel(c, order, start, avail):
                 t = _earliest(avail, c.use_ptr, c.use_res, c.use_dem, j, t, d)
                 if t < 0:
                     _restore(avail, c.base_avail, 0, avail.shape[0])
-                    return -1, 0
+                    return -1, j
                 _book(avail, c.use_ptr, c.use_res, c.use_dem, j, t, d)
             late = t + d - c.deadline[j]
             if late > 0:
@@ -282,9 +286,6 @@ def parallel_sgs_kernel(c, key, start, avail, done, ready):
                     break
                 j = best
                 d = c.dur[j]
-                if t + d > horizon:
-                    _restore(avail, c.base_avail, 0, horizon)
-                    return -1, 0
                 _book(avail, c.use_ptr, c.use_res, c.use_dem, j, t, d)
                 start[j] = t
                 late = t + d - c.deadline[j]
@@ -323,14 +324,14 @@ def parallel_sgs_kernel(c, key, start, avail, done, ready):
         if cp < c.change_pts.shape[0] and (nxt < 0 or c.change_pts[cp] < nxt):
             nxt = c.change_pts[cp]
         if nxt < 0:
-            # Nothing changes any more: the pending activities can never fit.
-            if t >= horizon:
-                _restore(avail, c.base_avail, 0, horizon)
-                return -1, 0
             nxt = t + 1
         t = nxt
         if t >= horizon:
+            # Past the horizon nothing changes any more: what is left can never fit.
             _restore(avail, c.base_avail, 0, horizon)
+            for j in range(n):
+                if done[j] == 0 and ready[j] >= 0:
+                    return -1, j
             return -1, 0
     _restore(avail, c.base_avail, 0, makespan)
     return makespan, violation
@@ -364,9 +365,9 @@ def serial_sgs(inst: Instance | Compiled, order) -> np.ndarray:
     c = _compiled(inst)
     order = _check_order(c, order)
     start = np.zeros(c.n, dtype=np.int64)
-    makespan, _ = serial_sgs_kernel(c, order, start, c.base_avail.copy())
+    makespan, which = serial_sgs_kernel(c, order, start, c.base_avail.copy())
     if makespan < 0:
-        raise RuntimeError("horizon exceeded; compile_instance sizes it so this cannot happen")
+        raise no_slot(which)
     return start
 
 
@@ -396,10 +397,19 @@ def parallel_sgs(inst: Instance | Compiled, priority) -> np.ndarray:
     start = np.zeros(c.n, dtype=np.int64)
     work = np.zeros(c.n, dtype=np.int64)
     ready = np.zeros(c.n, dtype=np.int64)
-    makespan, _ = parallel_sgs_kernel(c, key, start, c.base_avail.copy(), work, ready)
+    makespan, which = parallel_sgs_kernel(c, key, start, c.base_avail.copy(), work, ready)
     if makespan < 0:
-        raise RuntimeError("horizon exceeded; compile_instance sizes it so this cannot happen")
+        raise no_slot(which)
     return start
+
+
+def no_slot(activity: int) -> InfeasibleLeveling:
+    """The error for an activity that fits nowhere in the capacity profile."""
+    return InfeasibleLeveling(
+        f"activity {activity} finds no period range where the capacity left by the other "
+        "activities covers its demand",
+        (activity,),
+    )
 
 
 def unique_key(values: np.ndarray) -> np.ndarray:
