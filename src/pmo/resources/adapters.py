@@ -130,6 +130,7 @@ def load_problem(projects) -> LevelingProblem:
             "constraint_date",
             "actual_start",
             "project__code",
+            "project__priority",
         )
     )
     if not rows:
@@ -237,6 +238,12 @@ def load_problem(projects) -> LevelingProblem:
             units = int(peak[k])
         demands[i, k] += units
     release = np.where(fixed >= 0, 0, starts)
+    # Higher project priority first, then plan order: on a tie, the task listed first
+    # in the plan keeps its place, as people expect.
+    n = len(rows)
+    priority = np.array(
+        [(5 - r["project__priority"]) * (n + 1) + (n - i) for i, r in enumerate(rows)], np.int64
+    )
     instance = Instance(
         durations=np.array(durations, np.int64),
         demands=demands,
@@ -245,6 +252,7 @@ def load_problem(projects) -> LevelingProblem:
         lags=np.array(lags, np.int64),
         fixed_start=fixed,
         release=release,
+        priority=priority,
     )
     return LevelingProblem(
         instance=instance,

@@ -273,11 +273,13 @@ class HeatRow:
     kind: str = ""
     capacity: list[float] = field(default_factory=list)
     demand: list[float] = field(default_factory=list)
+    bounds: list[tuple] = field(default_factory=list)
+    ref: int = 0
 
     @property
     def cells(self) -> list[dict]:
         out = []
-        for cap, dem in zip(self.capacity, self.demand, strict=True):
+        for (first, last), cap, dem in zip(self.bounds, self.capacity, self.demand, strict=True):
             pct = round(100 * dem / cap) if cap > 0 else (None if dem <= 0 else 999)
             unstaffed = self.kind == ResourceKind.ROLE
             out.append(
@@ -289,6 +291,8 @@ class HeatRow:
                     "over": (not unstaffed) and dem > cap + 0.05,
                     "unstaffed": unstaffed and dem > 0,
                     "level": _level(pct),
+                    "start": first,
+                    "end": last,
                 }
             )
         return out
@@ -352,7 +356,8 @@ def heatmap(
     def add(key, label, sublabel, kind, resource_id):
         row = rows.get(key)
         if row is None:
-            row = rows[key] = HeatRow(key, label, sublabel, kind)
+            ref = int(key.rsplit("-", 1)[1])
+            row = rows[key] = HeatRow(key, label, sublabel, kind, bounds=bounds, ref=ref)
             row.capacity = [0.0] * len(bounds)
             row.demand = [0.0] * len(bounds)
         cap, dem = by_period(loads.capacity[resource_id]), by_period(per_resource[resource_id])
@@ -577,7 +582,14 @@ def timesheet_grid(resource: Resource, monday: dt.date) -> dict:
     rows = []
     for a in assignments:
         values = [minutes.get((a.pk, d), 0) for d in days]
-        rows.append({"assignment": a, "minutes": values, "total": sum(values)})
+        rows.append(
+            {
+                "assignment": a,
+                "minutes": values,
+                "cells": list(zip(days, values, strict=True)),
+                "total": sum(values),
+            }
+        )
     totals = [sum(row["minutes"][i] for row in rows) for i in range(7)]
     return {
         "sheet": sheet,

@@ -344,6 +344,10 @@ def do_start_leveling(actor, *, project=None, program=None, mode: str = "finish"
     return run
 
 
+def _delay(result, problem) -> int:
+    return int((result.start - problem.baseline).clip(min=0).sum())
+
+
 def compute_preview(run: LevelingRun, progress=lambda percent, message="": None) -> LevelingRun:
     """Run the engine for ``run`` and store its preview (called by the background task)."""
     from pmo.engine.rcpsp import LevelingError, level
@@ -363,6 +367,22 @@ def compute_preview(run: LevelingRun, progress=lambda percent, message="": None)
             seed=0,
             baseline=problem.baseline,
         )
+        if run.mode == "finish":
+            # Among equally short schedules, people want the one that changes least:
+            # a priority-rule pass keeps plan order and project priority.
+            progress(70, "Comparing with a priority-rule schedule that moves less")
+            ruled = level(
+                problem.instance,
+                mode="finish",
+                method="rule",
+                rule="LST",
+                baseline=problem.baseline,
+            )
+            if (ruled.makespan, _delay(ruled, problem)) <= (
+                result.makespan,
+                _delay(result, problem),
+            ):
+                result = ruled
     except (LevelingError, ValueError) as error:
         run.status, run.error = LevelingStatus.FAILED, str(error)
         run.save(update_fields=["status", "error"])

@@ -1,0 +1,547 @@
+"""Resource pages: capacity heatmap, pool, find a person, team tab, leveling, timesheets
+and metrics. Views parse input, check permission and call selectors or services.
+"""
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+from django.views.generic import DetailView, ListView, TemplateView
+
+from pmo.core.choices import Action
+from pmo.core.permissions import can
+from pmo.core.views import ServiceFormView
+from pmo.portfolios.selectors import visible_portfolios, visible_programs, visible_projects
+from pmo.schedules.services import ensure_schedule
+
+from . import selectors, services
+from .choices import ResourceKind
+from .forms import (
+    AssignmentForm,
+    BookingForm,
+    CapacityChangeForm,
+    DecisionForm,
+    FindPersonForm,
+    HeatmapForm,
+    LevelForm,
+    RateForm,
+    ReplaceRoleForm,
+    ResourceForm,
+    SkillForm,
+)
+from .models import Assignment, Resource, ResourceSkill, Timesheet
+from .workload import week_start
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+# --- capacity heatmap -----------------------------------------------------------------
+
+
+class HeatmapView(LoginRequiredMixin, TemplateView):
+    template_name = "resources/heatmap.html"
+
+    def get_template_names(self):
+        if getattr(self.request, "htmx", None) and not self.request.htmx.boosted:
+            return ["resources/partials/heatmap_table.html"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        form = HeatmapForm(
+            self.request.GET or None, portfolios=visible_portfolios(self.request.user)
+        )
+        params = form.params(timezone.localdate())
+        heat = selectors.heatmap(**params)
+        query = self.request.GET.copy()
+        return super().get_context_data(
+            form=form,
+            heat=heat,
+            params=params,
+            section="capacity",
+            soft_param="1" if params["soft"] else "",
+            query=query.urlencode(),
+            **kwargs,
+        )
+
+
+class HeatmapCellView(LoginRequiredMixin, TemplateView):
+    template_name = "resources/partials/cell_detail.html"
+
+    def get_context_data(self, **kwargs):
+        get = self.request.GET
+        try:
+            group, raw_key = get["key"].split("-")
+            start = dt.date.fromisoformat(get["start"])
+            end = dt.date.fromisoformat(get["end"])
+            key = int(raw_key)
+        except (KeyError, ValueError) as error:
+            raise Http404("This cell does not exist.") from error
+        if (end - start).days > 366 or end < start:
+            raise Http404("This cell does not exist.")
+        detail = selectors.cell_detail(
+            self.request.user,
+            group=group,
+            key=key,
+            start=start,
+            end=end,
+            soft=get.get("soft", "1") == "1",
+        )
+        return super().get_context_data(detail=detail, label=get.get("label", ""), **kwargs)
+
+
+# --- pool ---------------------------------------------------------------------------
+
+
+class PoolView(LoginRequiredMixin, ListView):
+    template_name = "resources/pool.html"
+
+    def get_queryset(self):
+        resources = selectors.pool().prefetch_related("skills__skill")
+        kind = self.request.GET.get("kind")
+        if kind in ResourceKind.values:
+            resources = resources.filter(kind=kind)
+        q = self.request.GET.get("q", "").strip()
+        if q:
+            resources = resources.filter(name__icontains=q)
+        return resources
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            section="pool",
+            kinds=ResourceKind.choices,
+            can_manage=selectors.can_manage_pool(self.request.user),
+            **kwargs,
+        )
+
+
+class ResourceDetailView(LoginRequiredMixin, DetailView):
+    template_name = "resources/resource_detail.html"
+    context_object_name = "resource"
+
+    def get_queryset(self):
+        return selectors.pool()
+
+    def get_context_data(self, **kwargs):
+        resource, user = self.object, self.request.user
+        today = timezone.localdate()
+        heat = selectors.heatmap(start=week_start(today), periods=12, q="")
+        row = next((r for r in heat["rows"] if r.key == f"resource-{resource.pk}"), None)
+        assignments = (
+            Assignment.objects.filter(resource=resource, task__project__in=visible_projects(user))
+            .exclude(task__percent_complete=100)
+            .select_related("task", "task__project")
+            .order_by("task__start")[:50]
+        )
+        return super().get_context_data(
+            section="pool",
+            heat=heat,
+            row=row,
+            assignments=assignments,
+            skills=resource.skills.select_related("skill"),
+            changes=resource.capacity_changes.all(),
+            rates=resource.rates.all() if selectors.can_manage_pool(user) else None,
+            can_manage=selectors.can_manage_resource(user, resource),
+            can_manage_pool=selectors.can_manage_pool(user),
+            skill_form=SkillForm(),
+            change_form=CapacityChangeForm(),
+            rate_form=RateForm(),
+            **kwargs,
+        )
+
+
+class ResourceFormView(ServiceFormView):
+    form_class = ResourceForm
+    template_name = "resources/form.html"
+    success_message = "{obj} saved."
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            if not selectors.can_manage_pool(request.user):
+                raise PermissionDenied("Only PMO admins may change the resource pool.")
+            if "pk" in kwargs:
+                self.instance = get_object_or_404(Resource, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def perform(self, form):
+        return services.do_save_resource(self.request.user, self.instance, **form.cleaned_data)
+
+    def get_success_url(self, obj=None):
+        return reverse("resources:resource-detail", args=[obj.pk])
+
+    def get_context_data(self, **kwargs):
+        title = f"Edit {self.instance}" if self.instance else "New resource"
+        return super().get_context_data(title=title, section="pool", **kwargs)
+
+
+class ResourceChangeView(LoginRequiredMixin, View):
+    """The small forms on a resource page: a skill, a capacity change, a rate."""
+
+    def post(self, request, pk, what):
+        resource = get_object_or_404(Resource, pk=pk)
+        forms = {"skill": SkillForm, "capacity": CapacityChangeForm, "rate": RateForm}
+        if what == "remove-skill":
+            held = get_object_or_404(ResourceSkill, pk=request.POST.get("id"), resource=resource)
+            services.do_remove_skill(request.user, held)
+            return redirect("resources:resource-detail", pk=pk)
+        if what not in forms:
+            raise Http404("Unknown change.")
+        form = forms[what](request.POST)
+        if not form.is_valid():
+            for field, errors in form.errors.items():
+                messages.error(request, f"{field}: {' '.join(errors)}")
+            return redirect("resources:resource-detail", pk=pk)
+        data = form.cleaned_data
+        try:
+            if what == "skill":
+                services.do_set_skill(request.user, resource, data["skill"], data["level"])
+            elif what == "capacity":
+                services.do_add_capacity_change(request.user, resource, **data)
+            else:
+                services.do_add_rate(request.user, resource, **data)
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, "Saved.")
+        return redirect("resources:resource-detail", pk=pk)
+
+
+class FindPersonView(LoginRequiredMixin, TemplateView):
+    template_name = "resources/find.html"
+
+    def get_context_data(self, **kwargs):
+        today = timezone.localdate()
+        initial = {"start": today, "end": today + dt.timedelta(days=27), "min_level": 1}
+        form = FindPersonForm(self.request.GET or None, initial=initial)
+        results = None
+        if form.is_bound and form.is_valid():
+            data = form.cleaned_data
+            results = selectors.find_people(
+                skill=data["skill"],
+                min_level=data["min_level"],
+                role=data["role"],
+                start=data["start"],
+                end=data["end"],
+                hours=float(data["hours"] or 0),
+            )
+        return super().get_context_data(form=form, results=results, section="find", **kwargs)
+
+
+class MetricsView(LoginRequiredMixin, TemplateView):
+    template_name = "resources/metrics.html"
+
+    def get_context_data(self, **kwargs):
+        granularity = "month" if self.request.GET.get("granularity") == "month" else "week"
+        today = timezone.localdate()
+        if granularity == "week":
+            start, periods = week_start(today) - dt.timedelta(weeks=11), 12
+        else:
+            start, periods = (today.replace(day=1) - dt.timedelta(days=150)).replace(day=1), 6
+        data = selectors.metrics(start=start, periods=periods, granularity=granularity)
+        return super().get_context_data(
+            data=data, granularity=granularity, section="metrics", **kwargs
+        )
+
+
+# --- project team and leveling --------------------------------------------------------
+
+
+class ProjectTeamView(LoginRequiredMixin, TemplateView):
+    template_name = "resources/team.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.project = get_object_or_404(visible_projects(request.user), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        project, user = self.project, self.request.user
+        assignments = list(selectors.assignments_of_project(project))
+        today = timezone.localdate()
+        data = selectors.metrics(
+            start=week_start(today) - dt.timedelta(weeks=11),
+            periods=12,
+            resources=list({a.resource for a in assignments}),
+            project_ids=[project.pk],
+        )
+        return super().get_context_data(
+            project=project,
+            settings=ensure_schedule(project) if can(user, Action.VIEW, project) else None,
+            assignments=assignments,
+            bookings=selectors.bookings_of_project(project),
+            runs=selectors.leveling_runs(user, project=project)[:10],
+            can_change=can(user, Action.CHANGE, project),
+            assignment_form=AssignmentForm(project=project),
+            booking_form=BookingForm(),
+            replace_form=ReplaceRoleForm(),
+            level_form=LevelForm(),
+            data=data,
+            **kwargs,
+        )
+
+    def post(self, request, pk):
+        """Add an assignment or a booking, remove an assignment, or replace a role."""
+        project = self.project
+        what = request.POST.get("what")
+        try:
+            if what == "assign":
+                form = AssignmentForm(request.POST, project=project)
+                if not form.is_valid():
+                    raise ValidationError(_form_errors(form))
+                data = form.cleaned_data
+                hours = data.pop("work_hours")
+                services.do_assign(
+                    request.user,
+                    work_minutes=round(hours * 60) if hours is not None else None,
+                    **data,
+                )
+                messages.success(request, f"{data['resource']} assigned to {data['task'].name}.")
+            elif what == "unassign":
+                assignment = get_object_or_404(
+                    Assignment, pk=request.POST.get("id"), task__project=project
+                )
+                services.do_unassign(request.user, assignment)
+                messages.success(request, "Assignment removed.")
+            elif what == "book":
+                form = BookingForm(request.POST)
+                if not form.is_valid():
+                    raise ValidationError(_form_errors(form))
+                services.do_book(request.user, project=project, **form.cleaned_data)
+                messages.success(request, "Booking saved.")
+            elif what == "replace":
+                form = ReplaceRoleForm(request.POST)
+                if not form.is_valid():
+                    raise ValidationError(_form_errors(form))
+                done = services.do_replace_role(request.user, project=project, **form.cleaned_data)
+                messages.success(
+                    request,
+                    f"{form.cleaned_data['person']} takes over {done['assignments']} "
+                    f"assignment(s) and {done['bookings']} booking(s).",
+                )
+            else:
+                raise Http404("Unknown action.")
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        return redirect("resources:team", pk=pk)
+
+
+def _form_errors(form) -> str:
+    return " ".join(
+        f"{form.fields[f].label if f in form.fields else ''}: {' '.join(e)}".lstrip(": ")
+        for f, e in form.errors.items()
+    )
+
+
+class ProgramLevelingView(LoginRequiredMixin, TemplateView):
+    template_name = "resources/program_leveling.html"
+
+    def get_context_data(self, **kwargs):
+        program = get_object_or_404(visible_programs(self.request.user), pk=self.kwargs["pk"])
+        return super().get_context_data(
+            program=program,
+            runs=selectors.leveling_runs(self.request.user, program=program)[:10],
+            can_change=can(self.request.user, Action.CHANGE, program),
+            level_form=LevelForm(),
+            **kwargs,
+        )
+
+
+class StartLevelingView(LoginRequiredMixin, View):
+    def post(self, request, level, pk):
+        form = LevelForm(request.POST)
+        mode = form.cleaned_data["mode"] if form.is_valid() else "finish"
+        if level == "project":
+            scope = get_object_or_404(visible_projects(request.user), pk=pk)
+            run = services.do_start_leveling(request.user, project=scope, mode=mode)
+        else:
+            scope = get_object_or_404(visible_programs(request.user), pk=pk)
+            run = services.do_start_leveling(request.user, program=scope, mode=mode)
+        return redirect(run)
+
+
+class LevelingRunView(LoginRequiredMixin, DetailView):
+    template_name = "resources/leveling_run.html"
+    context_object_name = "run"
+
+    def get_queryset(self):
+        return selectors.leveling_runs(self.request.user)
+
+    def get_template_names(self):
+        if getattr(self.request, "htmx", None) and not self.request.htmx.boosted:
+            return ["resources/partials/leveling_body.html"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        run = self.object
+        moves = run.preview.get("moves", [])
+        for move in moves:
+            move["old"] = dt.datetime.fromisoformat(move["old_start"])
+            move["new"] = dt.datetime.fromisoformat(move["new_start"])
+        for finish in run.preview.get("finishes", []):
+            finish["old_dt"] = dt.datetime.fromisoformat(finish["old"]) if finish["old"] else None
+            finish["new_dt"] = dt.datetime.fromisoformat(finish["new"])
+        for conflict in run.preview.get("conflicts", []):
+            conflict["from_d"] = dt.date.fromisoformat(conflict["from"])
+            conflict["to_d"] = dt.date.fromisoformat(conflict["to"])
+        return super().get_context_data(
+            moves=moves,
+            can_change=can(self.request.user, Action.CHANGE, run.scope),
+            **kwargs,
+        )
+
+    def post(self, request, pk):
+        run = get_object_or_404(self.get_queryset(), pk=pk)
+        action = request.POST.get("action")
+        try:
+            if action == "apply":
+                count = services.do_apply_leveling(request.user, run)
+                messages.success(request, f"Leveling applied: {count} task(s) delayed.")
+            elif action == "undo":
+                done = services.do_undo_leveling(request.user, run)
+                text = f"Leveling undone: {done['restored']} task(s) restored."
+                if done["kept"]:
+                    text += " Changed by hand since, left as they are: " + ", ".join(done["kept"])
+                messages.success(request, text)
+            elif action == "discard":
+                services.do_discard_leveling(request.user, run)
+                messages.success(request, "Preview discarded.")
+            else:
+                raise Http404("Unknown action.")
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        return redirect(run)
+
+
+# --- timesheets -----------------------------------------------------------------------
+
+HOURS = re.compile(r"^\s*(\d{1,2})(?:[:h](\d{1,2}))?\s*$")
+
+
+def parse_hours(text: str) -> int:
+    """Minutes in "7.5", "7,5", "7:30" or "7h30"; empty is zero."""
+    text = (text or "").strip()
+    if not text:
+        return 0
+    match = HOURS.match(text)
+    if match and match.group(2) is not None:
+        minutes = int(match.group(1)) * 60 + int(match.group(2))
+    else:
+        try:
+            minutes = round(Decimal(text.replace(",", ".")) * 60)
+        except InvalidOperation as error:
+            raise ValueError(f"{text!r} is not a number of hours (e.g. 7.5 or 7:30).") from error
+    if minutes < 0 or minutes > 24 * 60:
+        raise ValueError(f"{text!r}: a day holds 0 to 24 hours.")
+    return minutes
+
+
+class TimesheetView(LoginRequiredMixin, TemplateView):
+    template_name = "resources/timesheet.html"
+
+    def _week(self) -> dt.date:
+        value = self.request.GET.get("week") or self.request.POST.get("week")
+        try:
+            day = dt.date.fromisoformat(value) if value else timezone.localdate()
+        except ValueError:
+            day = timezone.localdate()
+        return week_start(day)
+
+    def get_context_data(self, **kwargs):
+        resource = selectors.resource_of(self.request.user)
+        monday = self._week()
+        grid = selectors.timesheet_grid(resource, monday) if resource else None
+        recent = (
+            Timesheet.objects.filter(resource=resource).order_by("-week_start")[:8]
+            if resource
+            else []
+        )
+        return super().get_context_data(
+            resource=resource,
+            grid=grid,
+            monday=monday,
+            previous=monday - dt.timedelta(days=7),
+            next=monday + dt.timedelta(days=7),
+            recent=recent,
+            section="timesheet",
+            approvals=selectors.timesheets_to_approve(self.request.user).count(),
+            **kwargs,
+        )
+
+    def post(self, request):
+        resource = selectors.resource_of(request.user)
+        if resource is None:
+            raise PermissionDenied("You are not in the resource pool, so you have no timesheet.")
+        monday = self._week()
+        action = request.POST.get("action", "save")
+        url = f"{reverse('resources:timesheet')}?week={monday.isoformat()}"
+        try:
+            if action == "copy":
+                services.do_copy_last_week(request.user, resource=resource, week=monday)
+                messages.success(request, "Last week's rows and hours copied.")
+                return redirect(url)
+            rows = {}
+            labels = dict(
+                Assignment.objects.filter(resource=resource).values_list("pk", "task__name")
+            )
+            for key, value in request.POST.items():
+                match = re.fullmatch(r"h-(\d+)-([0-6])", key)
+                if not match:
+                    continue
+                assignment_id, day = int(match.group(1)), int(match.group(2))
+                try:
+                    minutes = parse_hours(value)
+                except ValueError as error:
+                    when = monday + dt.timedelta(days=day)
+                    row = labels.get(assignment_id, f"row {assignment_id}")
+                    raise ValidationError(f"'{row}', {when:%a %d %b}: {error}") from error
+                rows.setdefault(assignment_id, [0] * 7)[day] = minutes
+            sheet = services.do_save_timesheet(
+                request.user, resource=resource, week=monday, rows=rows
+            )
+            if action == "submit":
+                services.do_submit_timesheet(request.user, sheet)
+                messages.success(request, f"Week of {monday:%d %b} submitted for approval.")
+            else:
+                messages.success(request, "Saved.")
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        return redirect(url)
+
+
+class ApprovalsView(LoginRequiredMixin, TemplateView):
+    template_name = "resources/approvals.html"
+
+    def get_context_data(self, **kwargs):
+        sheets = list(selectors.timesheets_to_approve(self.request.user))
+        grids = [
+            (sheet, selectors.timesheet_grid(sheet.resource, sheet.week_start)) for sheet in sheets
+        ]
+        return super().get_context_data(
+            grids=grids, form=DecisionForm(), section="approvals", **kwargs
+        )
+
+    def post(self, request):
+        sheet = get_object_or_404(
+            selectors.timesheets_to_approve(request.user), pk=request.POST.get("id")
+        )
+        form = DecisionForm(request.POST)
+        comment = form.cleaned_data["comment"] if form.is_valid() else ""
+        try:
+            if request.POST.get("action") == "approve":
+                services.do_approve_timesheet(request.user, sheet, comment)
+                messages.success(request, f"{sheet} approved.")
+            else:
+                services.do_reject_timesheet(request.user, sheet, comment)
+                messages.success(request, f"{sheet} sent back to {sheet.resource}.")
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        return redirect("resources:approvals")
