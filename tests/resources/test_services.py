@@ -256,7 +256,7 @@ def test_a_day_over_24_hours_is_refused_and_nothing_is_saved(pool):
 
 
 def test_copy_last_week(pool):
-    _, assignment, _ = _week_with_hours(pool, [480, 240, 0, 0, 0, 0, 0])
+    _week_with_hours(pool, [480, 240, 0, 0, 0, 0, 0])
     sheet = services.do_copy_last_week(
         pool.people.member_a, resource=pool.dana, week=MONDAY + dt.timedelta(days=7)
     )
