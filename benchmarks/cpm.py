@@ -9,8 +9,9 @@ free float, critical flags, and the early/late start/finish of every activity as
 ``datetime64`` dates. JIT compilation is loaded from numba's on-disk cache during a
 warm-up run that is not timed.
 
-Memory is the increase of peak resident set size (VmHWM, reset before the run through
-/proc/self/clear_refs) over the resident size before it, divided by n + links.
+Memory is the increase of peak resident set size (VmHWM, reset through
+/proc/self/clear_refs) over the resident size before one run, in a fresh process that
+holds the network, divided by n + links.
 
 The peer is ``networkx.dag_longest_path_length`` on the same network (edge weight:
 predecessor duration) at ``peer_n`` activities, graph construction not timed; ours is
@@ -25,7 +26,9 @@ import gc
 import json
 import os
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -127,18 +130,34 @@ def _rss_kib(field: str) -> int:
 
 
 def peak_rss_increase(data: dict[str, np.ndarray]) -> int:
-    """Bytes of peak RSS above the RSS before one timed run."""
+    """Bytes of peak RSS above the RSS before one run, measured in a fresh process.
+
+    A fresh process, because freed memory stays in this one's heap and later runs
+    reuse it without raising the resident size.
+    """
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "network.npz")
+        np.savez(path, **data)
+        out = subprocess.run(
+            [sys.executable, __file__, "--memory-child", path],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+    return int(out.stdout.strip().splitlines()[-1])
+
+
+def memory_child(path: str) -> None:
+    """Print the peak RSS increase of one run on the network stored at ``path``."""
+    with np.load(path) as stored:
+        data = {key: stored[key] for key in stored.files}
+    run(generate(1000, seed=1))  # load the kernels first
     gc.collect()
-    try:
-        with open("/proc/self/clear_refs", "w") as fh:
-            fh.write("5")
-    except OSError:
-        return -1
+    with open("/proc/self/clear_refs", "w") as fh:
+        fh.write("5")  # resets VmHWM to the current resident size
     before = _rss_kib("VmRSS")
-    _, out = run(data)
-    peak = _rss_kib("VmHWM")
-    del out
-    return (peak - before) * 1024
+    run(data)
+    print((_rss_kib("VmHWM") - before) * 1024)
 
 
 def networkx_seconds(data: dict[str, np.ndarray]) -> float:
@@ -176,7 +195,11 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--n", type=int, default=None)
     parser.add_argument("--peer-n", type=int, default=None)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--memory-child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.memory_child:
+        memory_child(args.memory_child)
+        return
     n = args.n or (100_000 if args.quick else 1_000_000)
     peer_n = args.peer_n or (20_000 if args.quick else 100_000)
 
@@ -213,7 +236,7 @@ def main(argv: list[str]) -> None:
     print(f"ratio networkx / pmo at n={peer_n}: {peer_seconds / ours_peer:.0f}x")
     print(
         f"peak RSS increase during one run: {mem / 2**20:.0f} MiB = {bpe:.0f} bytes per "
-        "activity+link (VmHWM after minus VmRSS before)"
+        "activity+link (fresh process: VmHWM after the run minus VmRSS before it)"
     )
     print(
         f"project: {res.project_finish} working minutes, "

@@ -154,14 +154,16 @@ def _compile(n, pred, succ, ltype, lag, lkind):  # pragma: no cover - compiled
         indeg[s] += 1
     for i in range(n):
         ptr[i + 1] += ptr[i]
-    # Links by predecessor position, for Kahn's algorithm; successor and link position
-    # share one word so that the random accesses of both passes halve.
+    # Links by predecessor position, for Kahn's algorithm, as two-word records (link
+    # position and successor; lag, type and kind) that share a cache line: the scatter
+    # here and the block reads in Kahn's loop are the random accesses of this function.
     fill = ptr[:-1].copy()
-    by_pred = np.empty(m, dtype=np.int64)
+    rec = np.empty((m, 2), dtype=np.int64)
     for k in range(m):
         j = fill[pred[k]]
         fill[pred[k]] = j + 1
-        by_pred[j] = (np.int64(k) << 32) | succ[k]
+        rec[j, 0] = (np.int64(k) << 32) | succ[k]
+        rec[j, 1] = (np.int64(lag[k]) << 8) | (np.int64(ltype[k]) << 4) | lkind[k]
     # Kahn's algorithm: each activity popped takes the next label and its links the
     # next CSR entries, so the relabelled CSR is written front to back.
     order = np.empty(n, dtype=np.int32)
@@ -169,6 +171,7 @@ def _compile(n, pred, succ, ltype, lag, lkind):  # pragma: no cover - compiled
     out_ptr = np.empty(n + 1, dtype=np.int64)
     out_succ = np.empty(m, dtype=np.int32)
     link_index = np.empty(m, dtype=np.int64)
+    code = np.empty(m, dtype=np.int64)
     tail = 0
     for i in range(n):
         if indeg[i] == 0:
@@ -182,10 +185,11 @@ def _compile(n, pred, succ, ltype, lag, lkind):  # pragma: no cover - compiled
         out_ptr[head] = j
         head += 1
         for e in range(ptr[u], ptr[u + 1]):
-            word = by_pred[e]
+            word = rec[e, 0]
             v = word & 0xFFFFFFFF
             out_succ[j] = v
             link_index[j] = word >> 32
+            code[j] = rec[e, 1]
             j += 1
             indeg[v] -= 1
             if indeg[v] == 0:
@@ -197,13 +201,19 @@ def _compile(n, pred, succ, ltype, lag, lkind):  # pragma: no cover - compiled
     out_type = np.empty(m, dtype=np.int8)
     out_lag = np.empty(m, dtype=np.int32)
     out_kind = np.empty(m, dtype=np.int8)
-    for j in range(m):
-        out_succ[j] = rank[out_succ[j]]
-        k = link_index[j]
-        out_type[j] = ltype[k]
-        out_lag[j] = lag[k]
-        out_kind[j] = lkind[k]
+    _relabel(out_succ, code, rank, out_type, out_lag, out_kind)
     return 0, 0, order, rank, out_ptr, out_succ, out_type, out_lag, out_kind, link_index
+
+
+@njit(cache=True)
+def _relabel(succ, code, rank, ltype, lag, lkind):  # pragma: no cover - compiled
+    """Successor positions to labels, link records to columns (independent per link)."""
+    for j in range(succ.shape[0]):
+        succ[j] = rank[succ[j]]
+        c = code[j]
+        ltype[j] = (c >> 4) & 15
+        lag[j] = c >> 8
+        lkind[j] = c & 15
 
 
 def _find_cycle(n: int, pred: I64, succ: I64, done: NDArray[np.int32]) -> list[int]:
