@@ -168,3 +168,31 @@ def test_roadmap_shows_the_programs_projects(client, plan):
     body = response.content.decode()
     assert "PRJ-A" in body
     assert "Go live" in body
+
+
+def test_task_page_sets_a_deadline_and_shows_links(pm_client, plan):
+    a, _ = services.do_create_task(plan.people.pm_a, project=plan.a, name="Prepare")
+    b, _ = services.do_create_task(plan.people.pm_a, project=plan.a, name="Deliver")
+    services.do_link(plan.people.pm_a, predecessor=a, successor=b, lag=2 * DAY)
+    page = pm_client.get(reverse("schedules:task-detail", args=[b.pk]))
+    assert "FS+2d" in page.content.decode()
+    response = pm_client.post(
+        reverse("schedules:task-detail", args=[a.pk]),
+        {
+            "name": "Prepare",
+            "duration_minutes": "1d",
+            "work_minutes": 480,
+            "cost": "1200.50",
+            "constraint_type": "ASAP",
+            "percent_complete": 0,
+            "board_status": "todo",
+            "deadline": "2026-03-02T12:00",
+            "notes": "Ask legal first.",
+        },
+    )
+    assert response.status_code == 302
+    a.refresh_from_db()
+    assert a.notes == "Ask legal first."
+    assert str(a.cost) == "1200.50"
+    # Due at noon, finishing at 17:00: four working hours late.
+    assert a.total_float_minutes == -240

@@ -73,6 +73,58 @@ class TaskForm(forms.ModelForm):
         return self.cleaned_data.get("constraint_type") or ConstraintType.ASAP
 
 
+class TaskDetailForm(forms.ModelForm):
+    """Everything about one task, for the task's own page."""
+
+    duration_minutes = DurationField(label="Duration", required=False)
+    remaining_minutes = DurationField(label="Remaining duration", required=False)
+
+    class Meta:
+        model = Task
+        fields = [
+            "name",
+            "parent",
+            "notes",
+            "is_milestone",
+            "duration_minutes",
+            "work_minutes",
+            "cost",
+            "calendar",
+            "constraint_type",
+            "constraint_date",
+            "deadline",
+            "percent_complete",
+            "actual_start",
+            "actual_finish",
+            "remaining_minutes",
+            "board_status",
+            "assignee",
+        ]
+        widgets = {
+            name: forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+            for name in ("constraint_date", "deadline", "actual_start", "actual_finish")
+        } | {"notes": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "work_minutes": "Planned effort in minutes (e.g. two people for a day: 960).",
+            "calendar": "Empty: the project's calendar.",
+        }
+
+    def __init__(self, *args, project=None, hours_per_day: int = 8, calendars=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("duration_minutes", "remaining_minutes"):
+            self.fields[name].hours_per_day = hours_per_day
+        queryset = Task.objects.filter(project=project).order_by("sort_key")
+        if self.instance.pk:
+            queryset = queryset.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = queryset
+        if calendars is not None:
+            self.fields["calendar"].queryset = calendars
+
+    def clean_remaining_minutes(self):
+        value = self.data.get(self.add_prefix("remaining_minutes"))
+        return self.cleaned_data.get("remaining_minutes") if value else None
+
+
 class ScheduleSettingsForm(forms.ModelForm):
     class Meta:
         model = ProjectSchedule

@@ -274,6 +274,20 @@ class Dependency(models.Model):
         return f"{self.predecessor_id} {self.type} {self.successor_id}"
 
     @property
+    def lag_text(self) -> str:
+        """The lag as planners write it: "+2d", "-4h", "+50%", "+2 elapsed days"."""
+        from .durations import format_duration
+
+        if not self.lag:
+            return ""
+        sign = "+" if self.lag > 0 else "-"
+        if self.lag_unit == LagUnit.PERCENT:
+            return f"{sign}{abs(self.lag)}%"
+        if self.lag_unit == LagUnit.ELAPSED_MINUTES:
+            return f"{sign}{abs(self.lag) / 1440:g} elapsed days"
+        return f"{sign}{format_duration(abs(self.lag))}"
+
+    @property
     def is_external(self) -> bool:
         return self.predecessor.project_id != self.successor.project_id
 

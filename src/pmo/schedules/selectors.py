@@ -131,7 +131,7 @@ def links_payload(project) -> list[dict]:
             "lag_unit": unit,
             "lag_minutes": lag if unit != "pct" else None,
             "external": pred_project != project.pk,
-            "external_label": f"{code}: {name}" if pred_project != project.pk else None,
+            "label": f"{code}: {name}" if pred_project != project.pk else None,
         }
         for pk, pred, succ, kind, lag, unit, pred_project, code, name in rows
     ]

@@ -9,6 +9,7 @@ urlpatterns = [
     path("projects/<int:pk>/plan/tasks/", views.TaskTableView.as_view(), name="task-table"),
     path("projects/<int:pk>/plan/tasks/new/", views.TaskCreateView.as_view(), name="task-create"),
     path("tasks/<int:pk>/edit/", views.TaskRowEditView.as_view(), name="task-row-edit"),
+    path("tasks/<int:pk>/", views.TaskDetailView.as_view(), name="task-detail"),
     path("projects/<int:pk>/gantt/", views.GanttPageView.as_view(), name="gantt"),
     path("projects/<int:pk>/board/", views.BoardView.as_view(), name="board"),
     path("tasks/<int:pk>/board-status/", views.BoardMoveView.as_view(), name="board-move"),

@@ -14,8 +14,14 @@ from pmo.portfolios.selectors import visible_programs, visible_projects
 
 from . import calendar_services, selectors, services
 from .choices import BoardStatus
-from .forms import CalendarExceptionFormSet, CalendarForm, ScheduleSettingsForm, TaskForm
-from .models import Baseline, Calendar, Task
+from .forms import (
+    CalendarExceptionFormSet,
+    CalendarForm,
+    ScheduleSettingsForm,
+    TaskDetailForm,
+    TaskForm,
+)
+from .models import Baseline, Calendar, Dependency, Task
 
 
 def _baseline_number(request) -> int | None:
@@ -348,3 +354,68 @@ class CalendarEditView(LoginRequiredMixin, TemplateView):
         return self.render_to_response(
             {"form": form, "formset": formset, "calendar": self.calendar}, status=400
         )
+
+
+class TaskDetailView(LoginRequiredMixin, View):
+    """A task's own page: notes, constraint, deadline, calendar, actuals, assignee."""
+
+    template_name = "schedules/task_detail.html"
+
+    def setup_task(self, request, pk):
+        self.task = get_object_or_404(
+            Task.objects.filter(project__in=visible_projects(request.user)).select_related(
+                "project"
+            ),
+            pk=pk,
+        )
+        self.project = self.task.project
+        self.settings = services.ensure_schedule(self.project)
+        self.can_change = can(request.user, Action.CHANGE, self.project)
+
+    def form(self, request, data=None):
+        return TaskDetailForm(
+            data,
+            instance=self.task,
+            project=self.project,
+            hours_per_day=self.settings.calendar.hours_per_day,
+            calendars=_calendars_for(request.user, self.project),
+        )
+
+    def render_page(self, request, form, status=200):
+        predecessors = Dependency.objects.filter(successor=self.task).select_related(
+            "predecessor", "predecessor__project"
+        )
+        successors = Dependency.objects.filter(predecessor=self.task).select_related(
+            "successor", "successor__project"
+        )
+        context = {
+            "task": self.task,
+            "project": self.project,
+            "settings": self.settings,
+            "form": form,
+            "can_change": self.can_change,
+            "predecessors": predecessors,
+            "successors": successors,
+            "tab": "plan",
+        }
+        return render(request, self.template_name, context, status=status)
+
+    def get(self, request, pk):
+        self.setup_task(request, pk)
+        return self.render_page(request, self.form(request))
+
+    def post(self, request, pk):
+        self.setup_task(request, pk)
+        if not self.can_change:
+            raise PermissionDenied(f"You may not change the plan of {self.project}.")
+        form = self.form(request, request.POST)
+        if form.is_valid():
+            try:
+                services.do_update_task(request.user, self.task, **form.cleaned_data)
+            except ValidationError as error:
+                _apply_errors(form, error)
+        if form.errors:
+            self.task.refresh_from_db()
+            return self.render_page(request, form, status=400)
+        messages.success(request, f"Task {self.task.outline} saved; the plan was re-scheduled.")
+        return redirect("schedules:plan", pk=self.project.pk)
