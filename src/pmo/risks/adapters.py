@@ -25,7 +25,7 @@ from pmo.schedules.adapters import (
     engine_calendar,
     load_plan,
 )
-from pmo.schedules.models import Calendar, ProjectSchedule
+from pmo.schedules.models import Calendar, ProjectSchedule, Task
 
 from .choices import RiskKind, RiskStatus
 from .models import Risk, SimulationRun, TaskEstimate
@@ -61,6 +61,13 @@ def simulation_inputs(settings: ProjectSchedule, include_risks: bool = True) -> 
     position = np.full(len(plan.rows), -1, dtype=np.int64)
     position[leaves] = np.arange(leaves.size)
     rows = [plan.rows[i] for i in leaves]
+    # Reports name tasks by WBS number and compare with the planned finish.
+    shown = Task.objects.filter(pk__in=[r["id"] for r in rows]).values_list(
+        "id", "outline", "finish"
+    )
+    for task_id, outline, finish in shown:
+        row = rows[int(position[plan.index[task_id]])]
+        row["outline"], row["finish"] = outline, finish
     calendar_ids = [settings.calendar_id]
     for row in rows:
         if row["calendar_id"] is not None and row["calendar_id"] not in calendar_ids:
