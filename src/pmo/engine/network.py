@@ -165,7 +165,10 @@ def _compile(n, pred, succ, ltype, lag, lkind):  # pragma: no cover - compiled
         rec[j, 0] = (np.int64(k) << 32) | succ[k]
         rec[j, 1] = (np.int64(lag[k]) << 8) | (np.int64(ltype[k]) << 4) | lkind[k]
     # Kahn's algorithm: each activity popped takes the next label and its links the
-    # next CSR entries, so the relabelled CSR is written front to back.
+    # next CSR entries, so the relabelled CSR is written front to back. The queue is
+    # worked a segment at a time (first copy the segment's links, then count down its
+    # successors) so that the random reads of one loop do not wait on each other; the
+    # order is the same as popping one activity at a time.
     order = np.empty(n, dtype=np.int32)
     rank = np.empty(n, dtype=np.int32)
     out_ptr = np.empty(n + 1, dtype=np.int64)
@@ -180,21 +183,25 @@ def _compile(n, pred, succ, ltype, lag, lkind):  # pragma: no cover - compiled
     head = 0
     j = 0
     while head < tail:
-        u = order[head]
-        rank[u] = head
-        out_ptr[head] = j
-        head += 1
-        for e in range(ptr[u], ptr[u + 1]):
-            word = rec[e, 0]
-            v = word & 0xFFFFFFFF
-            out_succ[j] = v
-            link_index[j] = word >> 32
-            code[j] = rec[e, 1]
-            j += 1
+        end = tail
+        first = j
+        for h in range(head, end):
+            u = order[h]
+            rank[u] = h
+            out_ptr[h] = j
+            for e in range(ptr[u], ptr[u + 1]):
+                word = rec[e, 0]
+                out_succ[j] = word & 0xFFFFFFFF
+                link_index[j] = word >> 32
+                code[j] = rec[e, 1]
+                j += 1
+        for jj in range(first, j):
+            v = out_succ[jj]
             indeg[v] -= 1
             if indeg[v] == 0:
                 order[tail] = v
                 tail += 1
+        head = end
     if tail < n:
         return 2, tail, order, e32, e64, e32, e8, e32, e8, e64
     out_ptr[n] = j

@@ -55,6 +55,7 @@ class PreparedSchedule:
         act: tuple[NDArray, ...],
         sc: I64,
         options: dict[str, object],
+        milestone: NDArray[np.bool_],
     ) -> None:
         self.network = network
         self.clock = clock
@@ -64,6 +65,7 @@ class PreparedSchedule:
         self._act = act
         self._sc = sc
         self._opt = options
+        self._milestone = milestone
 
     def _sync(self) -> tuple[NDArray, ...]:
         if self.mode == k.WORKING:
@@ -76,11 +78,13 @@ class PreparedSchedule:
     def run(self, durations: ArrayLike | None = None) -> ScheduleResult:
         """Schedule once, optionally with other durations (caller positions)."""
         act = self._act
+        milestone = self._milestone
         if durations is not None:
             d = np.asarray(durations, dtype=np.int64)
             if d.shape != (self.network.n,) or np.any(d < 0):
                 raise InvalidNetwork("durations must be non-negative, one per activity")
             act = (self.network.to_labels(d), *act[1:])
+            milestone = d == 0
         n = self.network.n
         early = np.empty((n, 2), dtype=np.int64)
         late = np.empty((n, 2), dtype=np.int64)
@@ -93,7 +97,7 @@ class PreparedSchedule:
             if not flag.any():
                 break
             self._retry(flag)
-        result = self._result(act, early, late, fl, *found)
+        result = self._result(act, milestone, early, late, fl, *found)
         if self._opt["on_negative_float"] == "raise":
             bad = result.negative_float()
             if bad.size:
@@ -138,7 +142,7 @@ class PreparedSchedule:
         p_finish = int(early_finish if self._opt["direction"] == "forward" else finish)
         return on_path, sched, p_start, p_finish if n else p_start
 
-    def _result(self, act, early, late, fl, on_path, sched, p_start, p_finish):  # type: ignore[no-untyped-def]
+    def _result(self, act, milestone, early, late, fl, on_path, sched, p_start, p_finish):  # type: ignore[no-untyped-def]
         n = self.network.n
         es, ef, ls, lf, tfo, ffo = (np.empty(n, dtype=np.int64) for _ in range(6))
         critical = np.empty(n, dtype=np.bool_)
@@ -152,7 +156,6 @@ class PreparedSchedule:
         else:
             start, fin = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
             k.unpack_pair(self.network.rank, sched, start, fin)
-        milestone = self.network.from_labels(act[0]) == 0
         if self.mode == k.WORKING:
             return ScheduleResult(
                 es, ef, ls, lf, start, fin, tfo, ffo, critical, p_start, p_finish, self.clock,
@@ -324,7 +327,7 @@ def prepare(
         "critical_path": critical_path,
         "on_negative_float": on_negative_float,
     }
-    return PreparedSchedule(network, clock, cs, mode, net, act, sc, options)
+    return PreparedSchedule(network, clock, cs, mode, net, act, sc, options, dur == 0)
 
 
 def _constraints(a: Activities, n: int, ids: I64, dates: _Dates) -> tuple[NDArray, I64]:
