@@ -10,6 +10,7 @@ months, so every month and year adds up exactly.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -157,7 +158,7 @@ def financials(rate: Decimal, cash_flows: Iterable) -> Financials:
     net = [0] * years
     for r in rows:
         net[r.year] += to_cents(r.benefit) - to_cents(r.capex) - to_cents(r.opex)
-    summary = finance.evaluate(float(rate), net)
+    summary = _evaluate(float(rate), tuple(net))
     return Financials(
         npv=from_cents(summary.npv),
         irr=summary.irr,
@@ -168,6 +169,12 @@ def financials(rate: Decimal, cash_flows: Iterable) -> Financials:
         opex=opex.quantize(CENT),
         benefit=benefit.quantize(CENT),
     )
+
+
+@functools.lru_cache(maxsize=4096)
+def _evaluate(rate: float, net: tuple[int, ...]) -> finance.FinancialSummary:
+    # IRR scans thousands of rates; pages show the same business cases again and again
+    return finance.evaluate(rate, net)
 
 
 def monthly_spend(cash_flows: Iterable) -> tuple[list[int], list[int]]:

@@ -112,7 +112,7 @@ def _cash_flows(rng, duration: int) -> list[dict]:
     capex_total = rng.randint(30, 400) * 5_000
     yearly_capex = [capex_total // build_years] * build_years
     run = Decimal(round(capex_total * rng.uniform(0.08, 0.2), -3))
-    benefit_base = capex_total * rng.uniform(0.15, 0.75)
+    benefit_base = capex_total * rng.uniform(0.3, 0.9)
     rows = []
     for year in range(build_years + 4):
         capex = Decimal(yearly_capex[year]) if year < build_years else Decimal(0)
@@ -180,8 +180,16 @@ def build(context) -> None:
     for name, hours in ROLES:
         services.do_save_role(admin, portfolio, name=name, monthly_hours=Decimal(hours))
 
+    forced = {"DORA compliance", "Basel IV reporting", "Mainframe exit phase 1"}
+    forced |= {"Mainframe exit phase 2", "Data quality programme"}
+    # the mandatory proposals and the prerequisites chains are screened: they are the
+    # interesting part of the selection; the other states are dealt at random
     states = list(STATES)
+    for _ in forced:
+        states.remove(ProposalState.SCREENED)
     rng.shuffle(states)
+    states = iter(states)
+    states = [ProposalState.SCREENED if t in forced else next(states) for t in TITLES]
     proposals = []
     for number, (title, state) in enumerate(zip(TITLES, states, strict=True), start=1):
         duration = rng.choice([6, 9, 12, 12, 18, 24])
@@ -209,11 +217,7 @@ def build(context) -> None:
     by_title["Fraud detection AI"].requires.set([by_title["Data quality programme"]])
     by_title["Self-service reporting"].requires.set([by_title["Data quality programme"]])
 
-    mandatory = {"DORA compliance", "Basel IV reporting"}
-    prerequisites = {"Mainframe exit phase 1", "Data quality programme"}
     for proposal, state in proposals:
-        if proposal.title in mandatory | prerequisites | {"Mainframe exit phase 2"}:
-            state = ProposalState.SCREENED
         _walk(admin, proposal, state)
     assessments = []
     for proposal, _ in proposals:

@@ -193,16 +193,12 @@ class CriterionForm(forms.ModelForm):
         return out
 
 
+SAATY_WORDS = {1: "equal", 3: "moderately", 5: "strongly", 7: "very strongly", 9: "extremely"}
+# Saaty's 1-9 scale both ways; even numbers are the compromises between two words.
 SAATY = [
-    ("9", "9 – extremely more"),
-    ("7", "7 – very strongly more"),
-    ("5", "5 – strongly more"),
-    ("3", "3 – moderately more"),
+    *[(str(v), f"{v} – {SAATY_WORDS.get(v, 'between')} more") for v in range(9, 1, -1)],
     ("1", "1 – equal"),
-    ("0.3333", "1/3 – moderately less"),
-    ("0.2", "1/5 – strongly less"),
-    ("0.1429", "1/7 – very strongly less"),
-    ("0.1111", "1/9 – extremely less"),
+    *[(f"{1 / v:.4f}", f"1/{v} – {SAATY_WORDS.get(v, 'between')} less") for v in range(2, 10)],
 ]
 
 

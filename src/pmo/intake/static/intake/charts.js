@@ -60,7 +60,7 @@
       data: { labels: d.years, datasets: [
         { type: "bar", label: "Capex", data: d.capex, backgroundColor: BRAND, stack: "s" },
         { type: "bar", label: "Opex", data: d.opex, backgroundColor: "#7fa6cc", stack: "s" },
-        { type: "line", label: "Budget", data: d.budget, borderColor: RED, backgroundColor: RED, stepped: "middle", spanGaps: false },
+        { type: "line", label: "Budget", data: d.budget, borderColor: RED, backgroundColor: RED, showLine: false, pointStyle: "line", pointRadius: 40, pointBorderWidth: 3 },
       ] },
       options: { scales: { y: { ticks: { callback: money } } },
         plugins: { tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${money(c.raw)}` } } } },
