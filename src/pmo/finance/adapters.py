@@ -82,6 +82,38 @@ def chosen_baselines(project_ids, baseline_number: int | None = None) -> dict[in
     return chosen
 
 
+def rate_based_remaining(project_ids, status_date: dt.date) -> dict[int, int]:
+    """Task id -> cost still to come (cents) of its resource assignments: remaining work
+    times each resource's standard rate in force at ``status_date``.
+
+    Tasks without assignments are absent; their remaining cost comes from the plan's
+    task cost instead.
+    """
+    from pmo.resources.models import Assignment, CostRate
+
+    assignments = list(
+        Assignment.objects.filter(task__project_id__in=project_ids).values_list(
+            "task_id", "resource_id", "work_minutes", "actual_minutes"
+        )
+    )
+    if not assignments:
+        return {}
+    rates: dict[int, Decimal] = {}
+    for resource_id, standard in (
+        CostRate.objects.filter(
+            resource_id__in={a[1] for a in assignments}, effective_from__lte=status_date
+        )
+        .order_by("resource_id", "effective_from")
+        .values_list("resource_id", "standard")
+    ):
+        rates[resource_id] = standard
+    out: dict[int, int] = {}
+    for task_id, resource_id, work, actual in assignments:
+        remaining = Decimal(max(work - actual, 0)) / 60 * rates.get(resource_id, Decimal(0))
+        out[task_id] = out.get(task_id, 0) + to_cents(remaining)
+    return out
+
+
 def load(project_ids, status_date: dt.date, baseline_number: int | None = None) -> EvmData:
     """Read baselines, progress, actual costs and forecasts of ``project_ids`` into arrays."""
     project_ids = list(project_ids)
@@ -148,10 +180,15 @@ def load(project_ids, status_date: dt.date, baseline_number: int | None = None) 
     for row in range(n_tasks):
         _, percent, _ = progress.get(int(task_ids[row]), (0, 0, 0))
         ev[row] = round(int(bac[row]) * percent / 100)
+    by_rates = rate_based_remaining(project_ids, status_date)
     for task_id, (project_id, percent, cost) in progress.items():
-        # Bottom-up ETC: the plan's remaining cost of every task, baselined or added since.
+        # Bottom-up ETC of every task, baselined or added since: remaining work at the
+        # resources' rates where it is assigned, else the plan's remaining task cost.
         row = row_of_task.get(task_id, n_tasks + position[project_id])
-        etc[row] += round(to_cents(cost) * (100 - percent) / 100)
+        remaining = by_rates.get(task_id)
+        if remaining is None:
+            remaining = round(to_cents(cost) * (100 - percent) / 100)
+        etc[row] += remaining
     for project_id, total in future:
         etc[n_tasks + position[project_id]] += to_cents(total)
 

@@ -79,15 +79,20 @@ class CostPosition:
         )
 
 
-def cost_positions(project_ids, at: dt.date) -> dict[int, CostPosition]:
-    """Cost position of every project in ``project_ids`` at ``at``, in three queries."""
+def cost_positions(
+    project_ids, at: dt.date, category: str | None = None
+) -> dict[int, CostPosition]:
+    """Cost position of every project in ``project_ids`` at ``at`` (of one cost category
+    when given), in three queries.
+    """
+    only = {"category": category} if category else {}
     current = month_start(at)
     share = Decimal(str(fraction_of_month(at)))
     budget = defaultdict(lambda: ZERO)
     to_date = defaultdict(lambda: ZERO)
     to_come = defaultdict(lambda: ZERO)
     for project_id, month, amount in (
-        BudgetLine.objects.filter(project_id__in=project_ids)
+        BudgetLine.objects.filter(project_id__in=project_ids, **only)
         .values_list("project_id", "month")
         .annotate(total=Sum("amount"))
         .order_by()
@@ -101,13 +106,13 @@ def cost_positions(project_ids, at: dt.date) -> dict[int, CostPosition]:
         else:
             to_come[project_id] += amount
     actual = dict(
-        CostEntry.objects.filter(project_id__in=project_ids, date__lte=at)
+        CostEntry.objects.filter(project_id__in=project_ids, date__lte=at, **only)
         .values_list("project_id")
         .annotate(total=Sum("amount"))
         .order_by()
     )
     forecast = dict(
-        Forecast.objects.filter(project_id__in=project_ids, month__gt=current)
+        Forecast.objects.filter(project_id__in=project_ids, month__gt=current, **only)
         .values_list("project_id")
         .annotate(total=Sum("amount"))
         .order_by()
@@ -236,6 +241,18 @@ def grouped_evm(project_ids, groups: list[int], status_date: dt.date) -> list[Ev
     n_groups = max(groups, default=-1) + 1
     summed = rollup(per_project, np.asarray(groups, dtype=np.intp), n_groups)
     return list(snapshots(evaluate(summed, data.at), grid=data.grid))
+
+
+def project_figures(project, status_date: dt.date) -> EvmSnapshot:
+    """The figures of record at ``status_date``: the stored snapshot when there is one,
+    else computed now.
+    """
+    record = EvmRecord.objects.filter(
+        scope=SnapshotScope.PROJECT, project=project, status_date=status_date
+    ).first()
+    if record is not None:
+        return record.snapshot()
+    return project_evm(project, status_date).project
 
 
 def evm_history(project) -> list[EvmRecord]:

@@ -16,7 +16,8 @@ from pmo.core.permissions import require
 from pmo.engine.evm import FORMULA_VERSION, evaluate, rollup, snapshot, snapshots
 
 from . import adapters
-from .choices import SnapshotScope
+from .choices import CostCategory, CostSource, SnapshotScope
+from .periods import month_end
 from .models import BudgetLine, CostEntry, EvmRecord, Forecast
 
 BUDGET_FIELDS = {"expenditure", "category", "month", "amount", "description"}
@@ -175,6 +176,40 @@ def do_set_forecast(actor, project, *, category: str, month: dt.date, amount, no
 def do_delete_forecast(actor, forecast: Forecast) -> None:
     require(actor, Action.CHANGE, forecast.project)
     forecast.delete()
+
+
+@transaction.atomic
+def do_import_labour_actuals(project, *, actor=None, until: dt.date | None = None) -> int:
+    """Replace the project's labour costs from approved timesheets (resources app).
+
+    One cost entry per task and month, keyed so that importing again replaces them and
+    never counts a timesheet twice. Returns the number of entries written.
+    """
+    from pmo.resources.selectors import labour_actuals
+
+    if actor is not None:
+        require(actor, Action.CHANGE, project)
+    until = until or timezone.localdate()
+    prefix = f"timesheets:{project.pk}:"
+    CostEntry.objects.filter(project=project, import_key__startswith=prefix).delete()
+    entries = [
+        CostEntry(
+            project=project,
+            task_id=task_id,
+            source=CostSource.LABOUR,
+            category=CostCategory.LABOUR,
+            date=min(month_end(month), until),
+            amount=cost,
+            reference=f"TS-{month:%Y%m}",
+            description=f"Approved timesheets {month:%B %Y}: {minutes / 60:.1f} h",
+            import_key=f"{prefix}{task_id}:{month:%Y-%m}",
+            created_by=actor,
+        )
+        for _, task_id, month, minutes, cost in labour_actuals([project.pk], until=until)
+        if cost
+    ]
+    CostEntry.objects.bulk_create(entries)
+    return len(entries)
 
 
 def take_snapshots(

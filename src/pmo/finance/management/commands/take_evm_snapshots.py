@@ -1,0 +1,30 @@
+"""Store the month-end EVM snapshots of every portfolio (run on the 1st of each month)."""
+
+import datetime as dt
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from pmo.finance.periods import month_end, month_start
+from pmo.finance.services import take_snapshots
+from pmo.finance.views import parse_date
+from pmo.portfolios.models import Portfolio
+
+
+class Command(BaseCommand):
+    help = (
+        "Store the EVM figures of every project, program and portfolio at a status date "
+        "(default: the end of last month). Figures already stored are never changed."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--date", help="Status date (YYYY-MM-DD).")
+
+    def handle(self, *args, date=None, **options):
+        today = timezone.localdate()
+        default = month_end(month_start(today) - dt.timedelta(days=1))
+        day = parse_date(date, default)
+        total = 0
+        for portfolio in Portfolio.objects.all():
+            total += len(take_snapshots(portfolio.projects.all(), day))
+        self.stdout.write(f"{total} snapshot(s) stored for {day:%d %b %Y}.")
