@@ -426,8 +426,11 @@ class CalendarSet:
         return _vectorised(self, 2, w, calendar)
 
 
-class _OutOfRange(Exception):
-    """A look-up fell outside the compiled range (the caller widens it and retries)."""
+class _OutOfRange(InvalidCalendar):
+    """A look-up fell outside the compiled range (internal callers widen it and retry)."""
+
+    def __init__(self) -> None:
+        super().__init__("value outside the compiled calendar range")
 
 
 def _vectorised(cs: CalendarSet, op: int, values: ArrayLike, calendar: int | ArrayLike) -> I64:
@@ -632,10 +635,8 @@ def _map(cs, op, values, cals, flag):  # pragma: no cover - compiled
             out[k] = _work(cs, c, v, flag)
         elif op == 1:
             out[k] = _start_at(cs, c, v, flag)
-        elif op == 2:
-            out[k] = _finish_at(cs, c, v, flag)
         else:
-            out[k] = _point_after(cs, c, v, flag)
+            out[k] = _finish_at(cs, c, v, flag)
     return out
 
 
