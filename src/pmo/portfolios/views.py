@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.generic import DetailView, View
 from django_filters.views import FilterView
 
+from pmo.accounts.views import members_context
 from pmo.core.choices import Action
 from pmo.core.htmx import HtmxPartialMixin
 from pmo.core.permissions import can, can_create_portfolio
@@ -68,6 +69,7 @@ class PortfolioDetailView(LoginRequiredMixin, DetailView):
             objectives=selectors.objectives_with_projects(user, portfolio),
             can_change=can(user, Action.CHANGE, portfolio),
             can_add=can(user, Action.ADD_CHILD, portfolio),
+            **members_context(self.request, portfolio),
         )
         return context
 
@@ -171,6 +173,7 @@ class ProgramDetailView(LoginRequiredMixin, DetailView):
             roadmap=program_roadmap(user, program),
             can_change=can(user, Action.CHANGE, program),
             can_add=can(user, Action.ADD_CHILD, program),
+            **members_context(self.request, program),
         )
         return context
 
@@ -246,7 +249,7 @@ class ProjectDetailView(LoginRequiredMixin, DetailView):
         context.update(
             can_change=can(user, Action.CHANGE, project),
             can_delete=can(user, Action.DELETE, project),
-            members=project.memberships.select_related("user"),
+            **members_context(self.request, project),
         )
         return context
 
