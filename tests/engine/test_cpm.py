@@ -440,3 +440,18 @@ def test_prepared_schedule_reruns_and_batches():
     assert out.watched.tolist() == expected_watch
     assert out.critical_count.tolist() == counts.tolist()
     assert prep.run().early_finish.tolist() == prep.run([10, 20, 30, 5]).early_finish.tolist()
+
+
+def test_the_engine_imports_no_django_and_no_other_pmo_module():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, pmo.engine.cpm, pmo.engine.calendars, pmo.engine.network, "
+        "pmo.engine.errors; "
+        "bad = [m for m in sys.modules if m.startswith('django') or "
+        "(m.startswith('pmo.') and not m.startswith('pmo.engine'))]; "
+        "print(bad); sys.exit(bool(bad))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
