@@ -31,7 +31,7 @@ Examples
 """
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
 from typing import Literal
@@ -716,7 +716,9 @@ class WorkClock:
         """Working count, on :attr:`calendar_set`, of the origin."""
         return int(self._cs.work(self.origin))
 
-    def _retry(self, fn, lo: int | None = None, hi: int | None = None):  # type: ignore[no-untyped-def]
+    def _retry(
+        self, fn: Callable[[CalendarSet], I64], lo: int | None = None, hi: int | None = None
+    ) -> I64:
         if lo is not None and not self._cs.covers(lo, hi if hi is not None else lo):
             self._cs = self._cs.widened(lo, hi)
         while True:

@@ -1,6 +1,7 @@
 """The scheduling driver: checks and converts inputs once, runs the compiled passes."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -25,6 +26,16 @@ from pmo.engine.network import LagKind, LinkType, Network
 __all__ = ["PreparedSchedule", "prepare", "schedule"]
 
 I64 = NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class _Options:
+    direction: str
+    anchor: int
+    must_finish_by: int
+    critical_threshold: int
+    critical_path: str
+    on_negative_float: str
 
 
 class PreparedSchedule:
@@ -54,7 +65,7 @@ class PreparedSchedule:
         net: tuple[NDArray, ...],
         act: tuple[NDArray, ...],
         sc: I64,
-        options: dict[str, object],
+        options: _Options,
         milestone: NDArray[np.bool_],
     ) -> None:
         self.network = network
@@ -98,7 +109,7 @@ class PreparedSchedule:
                 break
             self._retry(flag)
         result = self._result(act, milestone, early, late, fl, *found)
-        if self._opt["on_negative_float"] == "raise":
+        if self._opt.on_negative_float == "raise":
             bad = result.negative_float()
             if bad.size:
                 ids = self.network.ids[bad]
@@ -108,16 +119,24 @@ class PreparedSchedule:
                 )
         return result
 
-    def _passes(self, act, cs, early, late, fl, flag):  # type: ignore[no-untyped-def]
+    def _passes(
+        self,
+        act: tuple[NDArray, ...],
+        cs: tuple[NDArray, ...],
+        early: I64,
+        late: I64,
+        fl: I64,
+        flag: I64,
+    ) -> tuple[NDArray[np.bool_], I64 | None, int, int]:
         net, sc = self._net, self._sc
-        if self._opt["direction"] == "forward":
+        if self._opt.direction == "forward":
             k.forward(net, act, sc, cs, early, flag)
             early_finish = k.finish_of(early)
-            must = int(self._opt["must_finish_by"])  # type: ignore[call-overload]
+            must = self._opt.must_finish_by
             finish = early_finish if must == NO_DATE else must
             k.backward(net, act, sc, cs, finish, early, late, fl, True, flag)
         else:
-            finish = int(self._opt["anchor"])  # type: ignore[call-overload]
+            finish = self._opt.anchor
             # The late pass reads early dates of finished activities only: seed those,
             # then schedule early dates from the earliest late start, then the floats.
             early[:, 0] = act[6]
@@ -127,26 +146,37 @@ class PreparedSchedule:
             k.forward(net, act, sc, cs, early, flag)
             early_finish = k.finish_of(early)
             k.backward(net, act, sc, cs, finish, early, late, fl, True, flag)
-        if self._opt["critical_path"] == "longest_path":
+        if self._opt.critical_path == "longest_path":
             on_path = k.longest_path(net, act, sc, cs, early_finish, early, flag)
         else:
             on_path = np.zeros(0, dtype=np.bool_)
         sched = None
-        if self._opt["direction"] == "backward":
+        if self._opt.direction == "backward":
             sched = late
         elif np.any(act[3] == Constraint.ALAP):
             sched = np.empty_like(early)
             k.alap(net, act, sc, cs, finish, early, late, sched, flag)
         n = early.shape[0]
         p_start = int(k.start_of(early)) if n else int(sc[k.START])
-        p_finish = int(early_finish if self._opt["direction"] == "forward" else finish)
+        p_finish = int(early_finish if self._opt.direction == "forward" else finish)
         return on_path, sched, p_start, p_finish if n else p_start
 
-    def _result(self, act, milestone, early, late, fl, on_path, sched, p_start, p_finish):  # type: ignore[no-untyped-def]
+    def _result(
+        self,
+        act: tuple[NDArray, ...],
+        milestone: NDArray[np.bool_],
+        early: I64,
+        late: I64,
+        fl: I64,
+        on_path: NDArray[np.bool_],
+        sched: I64 | None,
+        p_start: int,
+        p_finish: int,
+    ) -> ScheduleResult:
         n = self.network.n
         es, ef, ls, lf, tfo, ffo = (np.empty(n, dtype=np.int64) for _ in range(6))
         critical = np.empty(n, dtype=np.bool_)
-        threshold = int(self._opt["critical_threshold"])  # type: ignore[call-overload]
+        threshold = self._opt.critical_threshold
         out = (es, ef, ls, lf, tfo, ffo, critical)
         k.unpack(self.network.rank, early, late, fl, on_path, threshold, act[8], out)
         if sched is None:
@@ -208,7 +238,7 @@ class PreparedSchedule:
         >>> out.finish.tolist(), out.watched.tolist(), out.critical_count.tolist()
         ([25, 35], [[10], [30]], [1, 1, 2])
         """
-        if self._opt["direction"] != "forward":
+        if self._opt.direction != "forward":
             raise InvalidNetwork("batch runs forward schedules only")
         d = np.ascontiguousarray(durations, dtype=np.int64)
         if d.ndim != 2 or d.shape[1] != self.network.n:
@@ -219,9 +249,9 @@ class PreparedSchedule:
         if np.any((w < 0) | (w >= self.network.n)):
             raise InvalidNetwork("watched positions out of range")
         w_labels = self.network.rank[w].astype(np.int64)
-        if self._opt["must_finish_by"] != NO_DATE:
+        if self._opt.must_finish_by != NO_DATE:
             raise InvalidNetwork("batch computes float against each iteration's finish")
-        threshold = int(self._opt["critical_threshold"])  # type: ignore[call-overload]
+        threshold = self._opt.critical_threshold
         order = self.network.order
         while True:
             cs = self._sync()
@@ -319,14 +349,14 @@ def prepare(
     net = _links(network, act, mode, cals, lag_calendar, progress, retained_logic)
     origin = 0 if mode == k.WORKING else clock.origin
     sc = np.array([mode, 0, origin, status, int(retained_logic)], dtype=np.int64)
-    options: dict[str, object] = {
-        "direction": direction,
-        "anchor": origin,
-        "must_finish_by": must,
-        "critical_threshold": int(critical_threshold),
-        "critical_path": critical_path,
-        "on_negative_float": on_negative_float,
-    }
+    options = _Options(
+        direction=direction,
+        anchor=origin,
+        must_finish_by=must,
+        critical_threshold=int(critical_threshold),
+        critical_path=critical_path,
+        on_negative_float=on_negative_float,
+    )
     return PreparedSchedule(network, clock, cs, mode, net, act, sc, options, dur == 0)
 
 
