@@ -106,7 +106,12 @@ def build(ctx) -> None:
                     due_date=ctx.as_of + dt.timedelta(days=rng.randint(-10, 60)),
                 )
             )
-    RiskAssessment.objects.bulk_create(history, batch_size=1000)
+    when = [row.assessed_at for row in history]
+    history = RiskAssessment.objects.bulk_create(history, batch_size=1000)
+    # auto_now_add stamps "now" on insert; the demo's history goes back weeks.
+    for row, at in zip(history, when, strict=True):
+        row.assessed_at = at
+    RiskAssessment.objects.bulk_update(history, ["assessed_at"], batch_size=1000)
     RiskAction.objects.bulk_create(actions, batch_size=1000)
     _map_tasks(rng, risks)
     escalated = _escalate(rng, ctx, risks)
@@ -202,7 +207,11 @@ def _escalate(rng, ctx, risks: list[Risk]) -> int:
     """The biggest threats of a few projects go to the program, one to the portfolio."""
     pmo = ctx.people["pmo_admin"][0]
     candidates = sorted(
-        (r for r in risks if r.status == RiskStatus.OPEN and r.program_id and r.score >= 12),
+        (
+            r
+            for r in risks
+            if r.status == RiskStatus.OPEN and r.program_id and r.score >= 12 and r.kind == "threat"
+        ),
         key=lambda r: -r.score,
     )
     records = []
@@ -271,7 +280,10 @@ def _raid(rng, ctx, risks: list[Risk]) -> int:
         own = [
             r
             for r in risks
-            if r.project_id == project.pk and r.level == Level.PROJECT and r.status == "open"
+            if r.project_id == project.pk
+            and r.level == Level.PROJECT
+            and r.status == "open"
+            and r.kind == "threat"
         ]
         if own and rng.random() < 0.5:
             risk = rng.choice(own)
@@ -306,7 +318,7 @@ def _estimates(rng, projects) -> int:
                 task=task,
                 optimistic_minutes=round(d * rng.uniform(0.7, 0.95)),
                 most_likely_minutes=d,
-                pessimistic_minutes=round(d * rng.uniform(1.2, 2.2)),
+                pessimistic_minutes=round(d * rng.uniform(1.15, 1.7)),
                 distribution=rng.choice(["triangular", "triangular", "pert", "lognormal"]),
             )
         )

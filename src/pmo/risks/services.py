@@ -302,6 +302,8 @@ def do_raise_issue_from_risk(actor, risk: Risk, **fields) -> RaidItem:
         raise ValidationError(
             {"status": f"{risk.reference} is {risk.get_status_display().lower()}, not open."}
         )
+    if risk.kind != RiskKind.THREAT:
+        raise ValidationError({"kind": f"{risk.reference} is an opportunity: it raises no issue."})
     rating = matrix_for(risk.portfolio_id).rating(risk.score)
     issue = RaidItem(
         kind=RaidKind.ISSUE,

@@ -64,7 +64,11 @@ class RegisterView(LoginRequiredMixin, TemplateView):
                 "selected": {k: request.GET.get(k, "") for k in _CELL_KEYS},
                 "filter": filterset,
                 "raid": {kind: [i for i in raid if i.kind == kind] for kind in RaidKind.values},
-                "raid_kinds": RaidKind.choices,
+                "raid_kinds": [
+                    ("issue", "Issues"),
+                    ("assumption", "Assumptions"),
+                    ("dependency", "Dependencies"),
+                ],
                 "can_contribute": can(request.user, Action.CONTRIBUTE, scope),
                 "open_count": sum(1 for r in table if r.status == "open"),
                 "tab": "risks",

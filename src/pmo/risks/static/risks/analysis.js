@@ -16,13 +16,14 @@
     id: "markers",
     afterDatasetsDraw(chart) {
       const { ctx, chartArea, scales } = chart;
-      [["P50", data.p50, "#2e86de"], ["P80", data.p80, "#c0392b"]].forEach(([label, iso, colour]) => {
+      // P50 is labelled left of its line and P80 right of it, so close dates stay legible.
+      [["P50", data.p50, "#2e86de", "right"], ["P80", data.p80, "#c0392b", "left"]].forEach(([label, iso, colour, align]) => {
         const x = scales.x.getPixelForValue(position(iso));
         ctx.save();
         ctx.strokeStyle = colour; ctx.lineWidth = 2; ctx.setLineDash([6, 4]);
         ctx.beginPath(); ctx.moveTo(x, chartArea.top); ctx.lineTo(x, chartArea.bottom); ctx.stroke();
-        ctx.fillStyle = colour; ctx.font = "bold 12px sans-serif"; ctx.textAlign = "center";
-        ctx.fillText(`${label} ${fmt(iso)}`, x, chartArea.top - 4);
+        ctx.fillStyle = colour; ctx.font = "bold 12px sans-serif"; ctx.textAlign = align;
+        ctx.fillText(` ${label} ${fmt(iso)} `, x, chartArea.top - 4);
         ctx.restore();
       });
     },
@@ -37,6 +38,7 @@
     },
     options: {
       maintainAspectRatio: false, animation: false, layout: { padding: { top: 18 } },
+      plugins: { legend: { position: "bottom" } },
       scales: {
         y: { beginAtZero: true, title: { display: true, text: "iterations" } },
         y2: { position: "right", min: 0, max: 100, grid: { drawOnChartArea: false }, ticks: { callback: (v) => `${v}%` } },
