@@ -1,24 +1,36 @@
-"""Genetic algorithm for the makespan (activity lists, two-point crossover, justification).
+"""Genetic algorithm for the makespan: activity lists, justification, peak crossover.
 
-The method follows Hartmann (1998) and Valls, Ballestín & Quintanilla (2005, 2008):
+The method combines the ingredients of the best population methods for the RCPSP:
 
-* an individual is an activity list decoded by the serial SGS; after decoding it is
-  improved by one forward-backward pass (double justification) and its list replaced
-  by the order of the improved start times, so that the population holds only
-  left-justified schedules and equal schedules have equal lists;
-* the initial population comes from regret-based biased random sampling on the LFT
-  rule;
-* children come from the two-point crossover of two parents chosen by tournament,
-  with a small chance of swapping neighbours that are not precedence-related;
-* a child replaces the worst individual when it is better and not a duplicate.
+* **Activity lists decoded by the serial SGS**, every child justified (Hartmann 1998;
+  Valls, Ballestín & Quintanilla 2005). A list is always rewritten as the order of
+  its justified schedule, so equal schedules have equal lists.
+* **Two populations** (Debels & Vanhoucke's bi-population idea): left-justified
+  schedules, and right-justified ones. A child of two left parents is decoded forward
+  and right-justified into the right population; a child of two right parents is
+  decoded backward and left-justified into the left one. Each child costs two
+  schedules and is justified, where decoding plus double justification costs three.
+  This needs schedules that stay feasible when shifted in time (constant capacities,
+  nothing fixed, no release dates); otherwise one population of left-justified,
+  double-justified schedules is used.
+* **Peak crossover** (Valls, Ballestín & Quintanilla 2008): the child keeps the
+  father's densest stretch of the schedule (the window of highest resource
+  utilisation) and takes the rest in the mother's order; otherwise a two-point
+  crossover (Hartmann 1998). Half of the fathers come from the other population.
+* **Diversity**: half of the initial lists are drawn by regret-based sampling on
+  the LFT rule, half uniformly; a child equal in makespan to the worst may replace
+  it (the population drifts on plateaus) but never duplicates a schedule; once a
+  population has (almost) converged, half of its children are instead a good
+  individual with a few activities moved to other positions.
 
-Every SGS pass (the decoding and each justification pass) counts as one generated
-schedule against the budget. Randomness comes from one ``numpy.random.Generator``
-created from the seed, so a seed and budget give the same result every time.
+Every SGS pass counts as one generated schedule, and the budget is never exceeded.
+Randomness comes from one ``numpy.random.Generator`` made from the seed, so a seed and
+a budget give the same schedule every time (a ``time_limit`` can stop earlier).
 """
 
 import time
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from numba import njit
@@ -28,7 +40,57 @@ from .justify import justify_kernel
 from .priority import priority_values, sample_list_kernel
 from .sgs import no_slot, serial_backward_kernel, serial_sgs_kernel
 
-__all__ = ["GaResult", "genetic_algorithm"]
+__all__ = ["GaParams", "GaResult", "genetic_algorithm"]
+
+#: Makespan recorded for a list whose decoding found no slot for some activity.
+_FAILED = 1 << 60
+
+
+@dataclass(frozen=True)
+class GaParams:
+    """Tuning of :func:`genetic_algorithm` (the defaults are tuned on PSPLIB J30/J120).
+
+    Attributes
+    ----------
+    population : int
+        Individuals per population.
+    mutation : float
+        Probability of swapping each list position with the next.
+    tournament : int
+        Tournament size when choosing parents.
+    p_peak : float
+        Probability of the peak crossover (else two-point).
+    peak_min, peak_max : float
+        Length of the father's peak window, as fractions of its makespan.
+    p_cross : float
+        Probability that the father comes from the other population.
+    alpha : float
+        Bias of the regret-based sampling of the initial lists.
+    uniform : float
+        Fraction of the initial lists drawn uniformly instead.
+    converged_gap : int
+        A population whose makespans span at most this many periods has converged.
+    p_perturb : float
+        Probability, in a converged population, that a child is a perturbed copy.
+    moves : int
+        Activities moved in a perturbed copy.
+    perturb_tournament : int
+        Tournament size for choosing the individual to perturb.
+    """
+
+    population: int = 60
+    mutation: float = 0.05
+    tournament: int = 2
+    p_peak: float = 0.8
+    peak_min: float = 0.1
+    peak_max: float = 0.5
+    p_cross: float = 0.5
+    alpha: float = 1.0
+    uniform: float = 0.5
+    converged_gap: int = 1
+    p_perturb: float = 0.5
+    moves: int = 6
+    perturb_tournament: int = 3
 
 
 @dataclass(frozen=True)
@@ -38,7 +100,7 @@ class GaResult:
     Attributes
     ----------
     start : ndarray of int64, shape (n,)
-        Start of every activity in the best schedule.
+        Start of every activity in the best schedule (left-justified).
     makespan : int
         Its makespan.
     violation : int
@@ -56,8 +118,12 @@ class GaResult:
     seconds: float
 
 
-#: Makespan recorded for a list whose decoding found no slot for some activity.
-_FAILED = 1 << 60
+class _Population(NamedTuple):
+    order: np.ndarray  # (rows, n) activity lists
+    start: np.ndarray  # (rows, n) schedules
+    viol: np.ndarray  # (rows,)
+    span: np.ndarray  # (rows,) makespans
+    tie: np.ndarray  # (rows,) leveling-priority tie-break
 
 
 @njit(cache=True)
@@ -71,6 +137,7 @@ def _better(v1, m1, t1, v2, m2, t2):
 
 @njit(cache=True)
 def _tiebreak(c, start):
+    # Among equal makespans, prefer high leveling priority starting early.
     total = 0
     for j in range(c.n):
         total += c.weight[j] * start[j]
@@ -78,23 +145,85 @@ def _tiebreak(c, start):
 
 
 @njit(cache=True)
-def _evaluate(c, order, start, work_order, tmp, avail, passes):
-    # Decode, justify, and rewrite the list as the order of the final start times.
-    mk, viol = serial_sgs_kernel(c, order, start, avail)
-    used = 1
-    if mk >= 0 and viol == 0 and passes > 0:
-        mk, extra = justify_kernel(c, start, mk, passes, work_order, tmp, avail)
-        used += extra
-        for k in range(c.n):
-            order[k] = work_order[k]
-    return mk, viol, used
+def _order_start(c, start, order):
+    key = np.empty(c.n, dtype=np.int64)
+    for j in range(c.n):
+        key[j] = start[j] * c.n + c.rank[j]
+    idx = np.argsort(key)
+    for k in range(c.n):
+        order[k] = idx[k]
 
 
 @njit(cache=True)
-def _crossover(c, mother, father, q1, q2, child, taken):
-    # Two-point crossover (Hartmann 1998): positions [0, q1) from the mother,
-    # [q1, q2) from the father's order of what is left, the rest in the mother's
-    # order. Each part keeps a parent's relative order, so the child is topological.
+def _order_finish_desc(c, start, order):
+    key = np.empty(c.n, dtype=np.int64)
+    for j in range(c.n):
+        key[j] = -((start[j] + c.dur[j]) * c.n + c.rank[j])
+    idx = np.argsort(key)
+    for k in range(c.n):
+        order[k] = idx[k]
+
+
+@njit(cache=True)
+def _shift_to_zero(c, start):
+    low = start[0]
+    for j in range(c.n):
+        if start[j] < low:
+            low = start[j]
+    makespan = 0
+    for j in range(c.n):
+        start[j] -= low
+        if start[j] + c.dur[j] > makespan:
+            makespan = start[j] + c.dur[j]
+    return makespan
+
+
+@njit(cache=True)
+def _forward_then_back(c, order, fstart, bstart, border, avail):
+    # From a left list: forward decode, then one backward pass gives the
+    # right-justified twin, shifted to start at 0. Two schedules.
+    makespan, _ = serial_sgs_kernel(c, order, fstart, avail)
+    _order_start(c, fstart, order)
+    _order_finish_desc(c, fstart, border)
+    serial_backward_kernel(c, border, makespan, bstart, avail)
+    back = _shift_to_zero(c, bstart)
+    _order_finish_desc(c, bstart, border)
+    return makespan, back
+
+
+@njit(cache=True)
+def _back_then_forward(c, order, bstart, fstart, forder, avail):
+    # From a right list: backward decode from the end of the horizon (capacities
+    # are constant here, so the shift to 0 keeps it feasible), then one forward pass.
+    serial_backward_kernel(c, order, avail.shape[0], bstart, avail)
+    back = _shift_to_zero(c, bstart)
+    _order_finish_desc(c, bstart, order)
+    _order_start(c, bstart, forder)
+    makespan, _ = serial_sgs_kernel(c, forder, fstart, avail)
+    _order_start(c, fstart, forder)
+    return back, makespan
+
+
+@njit(cache=True)
+def _decode_justify(c, order, start, work, tmp, avail):
+    # One population: forward decode, then a backward and a forward pass.
+    makespan, viol = serial_sgs_kernel(c, order, start, avail)
+    used = 1
+    if makespan >= 0 and viol == 0:
+        makespan, extra = justify_kernel(c, start, makespan, 1, work, tmp, avail)
+        used += extra
+        for k in range(c.n):
+            order[k] = work[k]
+    elif makespan < 0:
+        makespan = _FAILED
+    return makespan, viol, used
+
+
+@njit(cache=True)
+def _two_point(c, mother, father, q1, q2, child, taken):
+    # Hartmann (1998): positions [0, q1) from the mother, [q1, q2) the father's order
+    # of what is left, the rest in the mother's order. Each part keeps a parent's
+    # relative order, so the child is a valid list.
     n = c.n
     for j in range(n):
         taken[j] = 0
@@ -122,239 +251,34 @@ def _crossover(c, mother, father, q1, q2, child, taken):
 
 
 @njit(cache=True)
-def _is_successor(c, i, j):
-    for e in range(c.succ_ptr[i], c.succ_ptr[i + 1]):
-        if c.succ_idx[e] == j:
-            return True
-    return False
-
-
-@njit(cache=True)
-def _mutate(c, order, rate, rng, right):
-    for k in range(c.n - 1):
-        if rng.random() >= rate:
-            continue
-        if right:
-            linked = _is_successor(c, order[k + 1], order[k])
-        else:
-            linked = _is_successor(c, order[k], order[k + 1])
-        if not linked:
-            tmp = order[k]
-            order[k] = order[k + 1]
-            order[k + 1] = tmp
-
-
-@njit(cache=True)
-def _shift_move(c, order, rng, right, pos):
-    # Move one activity to a random list position between its last "before"
-    # neighbour (predecessor on a left list, successor on a right one) and its first
-    # "after" neighbour, keeping the list a valid order.
-    n = c.n
-    for k in range(n):
-        pos[order[k]] = k
-    p = rng.integers(0, n)
-    j = order[p]
-    lo = 0
-    hi = n - 1
-    for e in range(c.pred_ptr[j], c.pred_ptr[j + 1]):
-        q = pos[c.pred_idx[e]]
-        if right:
-            if q - 1 < hi:
-                hi = q - 1
-        elif q + 1 > lo:
-            lo = q + 1
-    for e in range(c.succ_ptr[j], c.succ_ptr[j + 1]):
-        q = pos[c.succ_idx[e]]
-        if right:
-            if q + 1 > lo:
-                lo = q + 1
-        elif q - 1 < hi:
-            hi = q - 1
-    target = lo + rng.integers(0, hi - lo + 1)
-    if target > p:
-        for k in range(p, target):
-            order[k] = order[k + 1]
-    else:
-        for k in range(p, target, -1):
-            order[k] = order[k - 1]
-    order[target] = j
-
-
-@njit(cache=True)
-def _window_shuffle(c, order, rng, k, right, mark, buf):
-    # Random re-ordering of k consecutive list positions, keeping the precedence
-    # relations among them (a random topological order of the window).
-    n = c.n
-    if k > n:
-        k = n
-    p = rng.integers(0, n - k + 1)
-    for j in range(n):
-        mark[j] = 0
-    for q in range(p, p + k):
-        mark[order[q]] = 1
-    for q in range(k):
-        buf[q] = order[p + q]
-    left = k
-    out = p
-    while left > 0:
-        # Pick uniformly among window items none of whose "before" neighbours in the
-        # window is still unplaced.
-        count = 0
-        for q in range(left):
-            j = buf[q]
-            free = True
-            if right:
-                for e in range(c.succ_ptr[j], c.succ_ptr[j + 1]):
-                    if mark[c.succ_idx[e]] == 1:
-                        free = False
-                        break
-            else:
-                for e in range(c.pred_ptr[j], c.pred_ptr[j + 1]):
-                    if mark[c.pred_idx[e]] == 1:
-                        free = False
-                        break
-            if free:
-                count += 1
-        pick = rng.integers(0, count)
-        for q in range(left):
-            j = buf[q]
-            free = True
-            if right:
-                for e in range(c.succ_ptr[j], c.succ_ptr[j + 1]):
-                    if mark[c.succ_idx[e]] == 1:
-                        free = False
-                        break
-            else:
-                for e in range(c.pred_ptr[j], c.pred_ptr[j + 1]):
-                    if mark[c.pred_idx[e]] == 1:
-                        free = False
-                        break
-            if free:
-                if pick == 0:
-                    order[out] = j
-                    out += 1
-                    mark[j] = 2
-                    buf[q] = buf[left - 1]
-                    left -= 1
-                    break
-                pick -= 1
-
-
-@njit(cache=True)
-def _same(a, b):
-    for k in range(a.shape[0]):
-        if a[k] != b[k]:
-            return False
-    return True
-
-
-@njit(cache=True)
-def _shift_to_zero(c, start):
-    low = start[0]
-    for j in range(c.n):
-        if start[j] < low:
-            low = start[j]
-    mk = 0
-    for j in range(c.n):
-        start[j] -= low
-        if start[j] + c.dur[j] > mk:
-            mk = start[j] + c.dur[j]
-    return mk
-
-
-@njit(cache=True)
-def _order_finish_desc(c, start, order):
-    key = np.empty(c.n, dtype=np.int64)
-    for j in range(c.n):
-        key[j] = -((start[j] + c.dur[j]) * c.n + c.rank[j])
-    idx = np.argsort(key)
-    for k in range(c.n):
-        order[k] = idx[k]
-
-
-@njit(cache=True)
-def _order_start(c, start, order):
-    key = np.empty(c.n, dtype=np.int64)
-    for j in range(c.n):
-        key[j] = start[j] * c.n + c.rank[j]
-    idx = np.argsort(key)
-    for k in range(c.n):
-        order[k] = idx[k]
-
-
-@njit(cache=True)
-def _forward_then_back(c, order, fstart, bstart, border, avail):
-    # Bi-population step from a left list: forward decode (one schedule), then one
-    # backward pass (a second) gives the right-justified twin, shifted to start at 0.
-    mk, viol = serial_sgs_kernel(c, order, fstart, avail)
-    _order_start(c, fstart, order)
-    _order_finish_desc(c, fstart, border)
-    serial_backward_kernel(c, border, mk, bstart, avail)
-    bmk = _shift_to_zero(c, bstart)
-    _order_finish_desc(c, bstart, border)
-    return mk, bmk
-
-
-@njit(cache=True)
-def _back_then_forward(c, order, bstart, fstart, forder, avail):
-    # Mirror of _forward_then_back for a right list: backward decode from the end of
-    # the horizon (capacities are constant here, so a shift keeps it feasible).
-    horizon = avail.shape[0]
-    serial_backward_kernel(c, order, horizon, bstart, avail)
-    bmk = _shift_to_zero(c, bstart)
-    _order_finish_desc(c, bstart, order)
-    _order_start(c, bstart, forder)
-    mk, viol = serial_sgs_kernel(c, forder, fstart, avail)
-    _order_start(c, fstart, forder)
-    return bmk, mk
-
-
-@njit(cache=True)
-def _fwd_from(c, bstart, forder, fstart, avail):
-    _order_start(c, bstart, forder)
-    mk, viol = serial_sgs_kernel(c, forder, fstart, avail)
-    _order_start(c, fstart, forder)
-    return mk
-
-
-@njit(cache=True)
-def _bwd_from(c, fstart, mk, border, bstart, avail):
-    _order_finish_desc(c, fstart, border)
-    serial_backward_kernel(c, border, mk, bstart, avail)
-    bmk = _shift_to_zero(c, bstart)
-    _order_finish_desc(c, bstart, border)
-    return bmk
-
-
-@njit(cache=True)
 def _peak_window(c, start, loads, frac_lo, frac_hi, rng, profile):
-    # The father's busiest stretch: the window of random length with the largest
-    # resource utilisation, as time bounds [a, b).
-    mk = 0
+    # The father's busiest stretch: among windows of a random length, the one of
+    # largest resource utilisation, as time bounds [a, b).
+    makespan = 0
     for j in range(c.n):
-        if start[j] + c.dur[j] > mk:
-            mk = start[j] + c.dur[j]
-    for t in range(mk + 1):
+        if start[j] + c.dur[j] > makespan:
+            makespan = start[j] + c.dur[j]
+    for t in range(makespan + 1):
         profile[t] = 0.0
     for j in range(c.n):
         if c.dur[j] > 0:
             profile[start[j]] += loads[j]
             profile[start[j] + c.dur[j]] -= loads[j]
     run = 0.0
-    for t in range(mk):
+    for t in range(makespan):
         run += profile[t]
         profile[t] = run
-    lo = max(1, int(frac_lo * mk))
-    hi = max(lo, int(frac_hi * mk))
+    lo = max(1, int(frac_lo * makespan))
+    hi = max(lo, int(frac_hi * makespan))
     length = lo + rng.integers(0, hi - lo + 1)
-    if length >= mk:
-        return 0, mk
+    if length >= makespan:
+        return 0, makespan
     window = 0.0
     for t in range(length):
         window += profile[t]
     best = window
     best_a = 0
-    for a in range(1, mk - length + 1):
+    for a in range(1, makespan - length + 1):
         window += profile[a + length - 1] - profile[a - 1]
         if window > best + 1e-9:
             best = window
@@ -365,23 +289,21 @@ def _peak_window(c, start, loads, frac_lo, frac_hi, rng, profile):
 @njit(cache=True)
 def _peak_crossover(c, mother, father, fstart, right, a, b, child, taken):
     # The father's block of activities in [a, b) (by start for a left list, by finish
-    # for a right list) is kept as is; what comes before it in the father is put in
-    # the mother's order, and so is what comes after.
+    # for a right list) is kept in his order; what comes before it in the father is
+    # put in the mother's order, and so is what comes after.
     n = c.n
     for j in range(n):
         taken[j] = 0
-    for j in range(n):
         if right:
             f = fstart[j] + c.dur[j]
             if f > b:
                 taken[j] = 1
             elif f > a:
                 taken[j] = 2
-        else:
-            if fstart[j] < a:
-                taken[j] = 1
-            elif fstart[j] < b:
-                taken[j] = 2
+        elif fstart[j] < a:
+            taken[j] = 1
+        elif fstart[j] < b:
+            taken[j] = 2
     k = 0
     for p in range(n):
         if taken[mother[p]] == 1:
@@ -398,106 +320,144 @@ def _peak_crossover(c, mother, father, fstart, right, a, b, child, taken):
 
 
 @njit(cache=True)
-def _insert(c, pop_order, pop_start, pop_v, pop_m, pop_t, lo, hi, order, start, v, m, t):
-    worst = lo
-    for i in range(lo + 1, hi):
-        if _better(pop_v[worst], pop_m[worst], pop_t[worst], pop_v[i], pop_m[i], pop_t[i]):
-            worst = i
-    if _better(pop_v[worst], pop_m[worst], pop_t[worst], v, m, t):
-        return False
-    for i in range(lo, hi):
-        if pop_m[i] == m and _same(pop_start[i], start):
+def _is_successor(c, i, j):
+    for e in range(c.succ_ptr[i], c.succ_ptr[i + 1]):
+        if c.succ_idx[e] == j:
+            return True
+    return False
+
+
+@njit(cache=True)
+def _mutate(c, order, rate, rng, right):
+    # Swap neighbours that are not precedence-related (Hartmann 1998).
+    for k in range(c.n - 1):
+        if rng.random() >= rate:
+            continue
+        if right:
+            linked = _is_successor(c, order[k + 1], order[k])
+        else:
+            linked = _is_successor(c, order[k], order[k + 1])
+        if not linked:
+            tmp = order[k]
+            order[k] = order[k + 1]
+            order[k + 1] = tmp
+
+
+@njit(cache=True)
+def _shift_move(c, order, rng, right, pos):
+    # Move one activity to a random position between the last activity that must
+    # come before it (a predecessor on a left list, a successor on a right one) and
+    # the first that must come after it.
+    n = c.n
+    for k in range(n):
+        pos[order[k]] = k
+    p = rng.integers(0, n)
+    j = order[p]
+    lo = 0
+    hi = n - 1
+    for e in range(c.pred_ptr[j], c.pred_ptr[j + 1]):
+        q = pos[c.pred_idx[e]]
+        if right:
+            hi = min(hi, q - 1)
+        else:
+            lo = max(lo, q + 1)
+    for e in range(c.succ_ptr[j], c.succ_ptr[j + 1]):
+        q = pos[c.succ_idx[e]]
+        if right:
+            lo = max(lo, q + 1)
+        else:
+            hi = min(hi, q - 1)
+    target = lo + rng.integers(0, hi - lo + 1)
+    if target > p:
+        for k in range(p, target):
+            order[k] = order[k + 1]
+    else:
+        for k in range(p, target, -1):
+            order[k] = order[k - 1]
+    order[target] = j
+
+
+@njit(cache=True)
+def _same(a, b):
+    for k in range(a.shape[0]):
+        if a[k] != b[k]:
             return False
-    for k in range(c.n):
-        pop_order[worst, k] = order[k]
-        pop_start[worst, k] = start[k]
-    pop_v[worst] = v
-    pop_m[worst] = m
-    pop_t[worst] = t
     return True
 
 
 @njit(cache=True)
-def _pick(rng, pop_v, pop_m, pop_t, lo, hi, tournament):
+def _insert(c, pop, lo, hi, order, start, v, m, t):
+    # Replace the worst of [lo, hi) unless the newcomer is worse or a duplicate.
+    worst = lo
+    for i in range(lo + 1, hi):
+        if _better(pop.viol[worst], pop.span[worst], pop.tie[worst], pop.viol[i], pop.span[i],
+                   pop.tie[i]):  # fmt: skip
+            worst = i
+    if _better(pop.viol[worst], pop.span[worst], pop.tie[worst], v, m, t):
+        return
+    for i in range(lo, hi):
+        if pop.span[i] == m and _same(pop.start[i], start):
+            return
+    for k in range(c.n):
+        pop.order[worst, k] = order[k]
+        pop.start[worst, k] = start[k]
+    pop.viol[worst] = v
+    pop.span[worst] = m
+    pop.tie[worst] = t
+
+
+@njit(cache=True)
+def _pick(rng, pop, lo, hi, size):
     a = lo + rng.integers(0, hi - lo)
-    for _ in range(tournament - 1):
+    for _ in range(size - 1):
         b = lo + rng.integers(0, hi - lo)
-        if _better(pop_v[b], pop_m[b], pop_t[b], pop_v[a], pop_m[a], pop_t[a]):
+        if _better(pop.viol[b], pop.span[b], pop.tie[b], pop.viol[a], pop.span[a], pop.tie[a]):
             a = b
     return a
 
 
 @njit(cache=True)
-def _bipop_init(c, values, alpha, rng, pop_order, pop_start, pop_v, pop_m, pop_t, mix):
+def _initialise(c, values, alpha, uniform, rng, pop, bipop):
     n = c.n
-    size = pop_order.shape[0] // 2
+    size = pop.order.shape[0] // 2 if bipop else pop.order.shape[0]
     avail = c.base_avail.copy()
     missing = np.empty(n, dtype=np.int64)
     elig = np.empty(n, dtype=np.int64)
-    for i in range(size):
-        bias = 60.0 if i == 0 else alpha
-        if i > 0 and i >= size - int(mix * size):
-            bias = 0.0
-        sample_list_kernel(c, values, bias, rng, pop_order[i], missing, elig)
-        mk, bmk = _forward_then_back(
-            c, pop_order[i], pop_start[i], pop_start[size + i], pop_order[size + i], avail
-        )
-        pop_m[i] = mk
-        pop_m[size + i] = bmk
-        pop_v[i] = 0
-        pop_v[size + i] = 0
-        pop_t[i] = _tiebreak(c, pop_start[i])
-        pop_t[size + i] = _tiebreak(c, pop_start[size + i])
-    return 2 * size
-
-
-@njit(cache=True)
-def _bipop_restart(c, values, alpha, rng, pop_order, pop_start, pop_v, pop_m, pop_t, keep):
-    # Keep the best ``keep`` of each side, resample the rest: fresh material for a
-    # population that has converged.
-    n = c.n
-    size = pop_order.shape[0] // 2
-    avail = c.base_avail.copy()
-    missing = np.empty(n, dtype=np.int64)
-    elig = np.empty(n, dtype=np.int64)
+    work = np.empty(n, dtype=np.int64)
+    tmp = np.empty(n, dtype=np.int64)
     used = 0
-    for side in range(2):
-        lo = side * size
-        key = np.empty(size, dtype=np.int64)
-        for i in range(size):
-            key[i] = pop_m[lo + i] * (1 << 20) + i
-        idx = np.argsort(key)
-        for r in range(keep, size):
-            i = lo + idx[r]
-            # Sample a list, decode it, and keep the twin that belongs on this side.
-            fo = np.empty(n, dtype=np.int64)
-            fs = np.empty(n, dtype=np.int64)
-            bo = np.empty(n, dtype=np.int64)
-            bs = np.empty(n, dtype=np.int64)
-            sample_list_kernel(c, values, alpha, rng, fo, missing, elig)
-            mk, bmk = _forward_then_back(c, fo, fs, bs, bo, avail)
+    n_uniform = int(uniform * size)
+    for i in range(size):
+        # The first list is the LFT rule itself (an effectively infinite bias).
+        bias = 60.0 if i == 0 else (0.0 if i >= size - n_uniform else alpha)
+        sample_list_kernel(c, values, bias, rng, pop.order[i], missing, elig)
+        if bipop:
+            mk, back = _forward_then_back(
+                c, pop.order[i], pop.start[i], pop.start[size + i], pop.order[size + i], avail
+            )
             used += 2
-            if side == 0:
-                pop_order[i] = fo
-                pop_start[i] = fs
-                pop_m[i] = mk
-            else:
-                pop_order[i] = bo
-                pop_start[i] = bs
-                pop_m[i] = bmk
-            pop_v[i] = 0
-            pop_t[i] = _tiebreak(c, pop_start[i])
+            pop.span[i] = mk
+            pop.span[size + i] = back
+            pop.viol[i] = 0
+            pop.viol[size + i] = 0
+            pop.tie[i] = _tiebreak(c, pop.start[i])
+            pop.tie[size + i] = _tiebreak(c, pop.start[size + i])
+        else:
+            mk, viol, u = _decode_justify(c, pop.order[i], pop.start[i], work, tmp, avail)
+            used += u
+            pop.span[i] = mk
+            pop.viol[i] = viol
+            pop.tie[i] = _tiebreak(c, pop.start[i])
     return used
 
 
 @njit(cache=True)
-def _bipop_evolve(
-    c, rng, pop_order, pop_start, pop_v, pop_m, pop_t, budget, mutation, tournament,
-    p_peak, frac_lo, frac_hi, loads, insert_both, extra, p_elite, shifts, elite_pick, p_cross,
-    window, conv_elite, conv_gap,
-):
+def _evolve(c, rng, pop, budget, loads, fp, ip, bipop):
+    # fp: mutation, p_peak, peak_min, peak_max, p_cross, p_perturb
+    # ip: tournament, converged_gap, moves, perturb_tournament
     n = c.n
-    size = pop_order.shape[0] // 2
+    size = pop.order.shape[0] // 2 if bipop else pop.order.shape[0]
+    cost = 2 if bipop else 3
     avail = c.base_avail.copy()
     child = np.empty(n, dtype=np.int64)
     child2 = np.empty(n, dtype=np.int64)
@@ -508,171 +468,64 @@ def _bipop_evolve(
     profile = np.empty(avail.shape[0] + 1, dtype=np.float64)
     used = 0
     side = 0
-    while used < budget:
+    while used + cost <= budget:
         lo = side * size
         hi = lo + size
-        pe = p_elite
-        if conv_elite > 0.0:
-            mmin = pop_m[lo]
-            mmax = pop_m[lo]
-            for i in range(lo + 1, hi):
-                if pop_m[i] < mmin:
-                    mmin = pop_m[i]
-                if pop_m[i] > mmax:
-                    mmax = pop_m[i]
-            if mmax - mmin <= conv_gap:
-                pe = conv_elite
-        if rng.random() < pe:
-            e_i = lo
-            for i in range(lo + 1, hi):
-                if _better(pop_v[i], pop_m[i], pop_t[i], pop_v[e_i], pop_m[e_i], pop_t[e_i]):
-                    e_i = i
-            if elite_pick > 0:
-                e_i = _pick(rng, pop_v, pop_m, pop_t, lo, hi, elite_pick)
+        right = side == 1
+        low = pop.span[lo]
+        high = pop.span[lo]
+        for i in range(lo + 1, hi):
+            low = min(low, pop.span[i])
+            high = max(high, pop.span[i])
+        if high - low <= ip[1] and rng.random() < fp[5]:
+            # Converged: move a few activities of a good individual instead.
+            e = _pick(rng, pop, lo, hi, ip[3])
             for k in range(n):
-                child[k] = pop_order[e_i, k]
-            if window > 0:
-                _window_shuffle(c, child, rng, window, side == 1, taken, child2)
-            else:
-                for _ in range(shifts):
-                    _shift_move(c, child, rng, side == 1, taken)
+                child[k] = pop.order[e, k]
+            for _ in range(ip[2]):
+                _shift_move(c, child, rng, right, taken)
         else:
-            m_i = _pick(rng, pop_v, pop_m, pop_t, lo, hi, tournament)
-            if rng.random() < p_cross:
-                # A father from the other side, its schedule read in this side's order.
+            m = _pick(rng, pop, lo, hi, ip[0])
+            if bipop and rng.random() < fp[4]:
+                # A father from the other population, read in this side's order.
                 olo = (1 - side) * size
-                f_i = _pick(rng, pop_v, pop_m, pop_t, olo, olo + size, tournament)
-                if side == 0:
-                    _order_start(c, pop_start[f_i], flist)
+                f = _pick(rng, pop, olo, olo + size, ip[0])
+                if right:
+                    _order_finish_desc(c, pop.start[f], flist)
                 else:
-                    _order_finish_desc(c, pop_start[f_i], flist)
+                    _order_start(c, pop.start[f], flist)
             else:
-                f_i = _pick(rng, pop_v, pop_m, pop_t, lo, hi, tournament)
+                f = _pick(rng, pop, lo, hi, ip[0])
                 for k in range(n):
-                    flist[k] = pop_order[f_i, k]
-            if rng.random() < p_peak:
-                a, b = _peak_window(c, pop_start[f_i], loads, frac_lo, frac_hi, rng, profile)
-                _peak_crossover(c, pop_order[m_i], flist, pop_start[f_i], side == 1,
-                                a, b, child, taken)
+                    flist[k] = pop.order[f, k]
+            if rng.random() < fp[1]:
+                a, b = _peak_window(c, pop.start[f], loads, fp[2], fp[3], rng, profile)
+                _peak_crossover(c, pop.order[m], flist, pop.start[f], right, a, b, child, taken)
             else:
                 q1 = rng.integers(0, n + 1)
                 q2 = rng.integers(0, n + 1)
-                if q1 > q2:
-                    q1, q2 = q2, q1
-                _crossover(c, pop_order[m_i], flist, q1, q2, child, taken)
-            _mutate(c, child, mutation, rng, side == 1)
-        if side == 0:
-            mk, bmk = _forward_then_back(c, child, s1, s2, child2, avail)
-        else:
-            bmk, mk = _back_then_forward(c, child, s2, s1, child2, avail)
-            tmpo = child
-            child = child2
-            child2 = tmpo
-        used += 2
-        # child/s1/mk: left schedule; child2/s2/bmk: right schedule.
-        last = 1 - side
-        k = 0
-        while k < extra:
-            if last == 1:
-                if bmk >= mk:
-                    break
-                mk2 = _fwd_from(c, s2, child, s1, avail)
-                used += 1
-                k += 1
-                improved = mk2 < bmk
-                mk = mk2
-                last = 0
-            else:
-                if mk >= bmk:
-                    break
-                bmk2 = _bwd_from(c, s1, mk, child2, s2, avail)
-                used += 1
-                k += 1
-                improved = bmk2 < mk
-                bmk = bmk2
-                last = 1
-            if not improved:
-                break
-        if side == 0:
-            _insert(c, pop_order, pop_start, pop_v, pop_m, pop_t, size, 2 * size, child2, s2,
-                    0, bmk, _tiebreak(c, s2))
-            if insert_both:
-                _insert(c, pop_order, pop_start, pop_v, pop_m, pop_t, 0, size, child, s1,
-                        0, mk, _tiebreak(c, s1))
-        else:
-            _insert(c, pop_order, pop_start, pop_v, pop_m, pop_t, 0, size, child, s1,
-                    0, mk, _tiebreak(c, s1))
-            if insert_both:
-                _insert(c, pop_order, pop_start, pop_v, pop_m, pop_t, size, 2 * size, child2, s2,
-                        0, bmk, _tiebreak(c, s2))
-        side = 1 - side
-    return used
-
-
-@njit(cache=True)
-def _single_init(c, values, alpha, rng, pop_order, pop_start, pop_v, pop_m, pop_t):
-    n = c.n
-    size = pop_order.shape[0]
-    avail = c.base_avail.copy()
-    tmp = np.empty(n, dtype=np.int64)
-    work = np.empty(n, dtype=np.int64)
-    missing = np.empty(n, dtype=np.int64)
-    elig = np.empty(n, dtype=np.int64)
-    used = 0
-    for i in range(size):
-        bias = 60.0 if i == 0 else alpha
-        sample_list_kernel(c, values, bias, rng, pop_order[i], missing, elig)
-        mk, viol, u = _evaluate(c, pop_order[i], pop_start[i], work, tmp, avail, 1)
-        used += u
-        pop_v[i] = viol
-        pop_m[i] = mk if mk >= 0 else _FAILED
-        pop_t[i] = _tiebreak(c, pop_start[i])
-    return used
-
-
-@njit(cache=True)
-def _single_evolve(
-    c, rng, pop_order, pop_start, pop_v, pop_m, pop_t, budget, mutation, tournament,
-    p_peak, frac_lo, frac_hi, loads,
-):
-    # Fallback when capacities vary or activities are fixed: one population of
-    # left-justified schedules, each child decoded and double-justified (3 passes).
-    n = c.n
-    size = pop_order.shape[0]
-    avail = c.base_avail.copy()
-    child = np.empty(n, dtype=np.int64)
-    cstart = np.empty(n, dtype=np.int64)
-    tmp = np.empty(n, dtype=np.int64)
-    work = np.empty(n, dtype=np.int64)
-    taken = np.empty(n, dtype=np.int64)
-    profile = np.empty(avail.shape[0] + 1, dtype=np.float64)
-    used = 0
-    while used < budget:
-        m_i = _pick(rng, pop_v, pop_m, pop_t, 0, size, tournament)
-        f_i = _pick(rng, pop_v, pop_m, pop_t, 0, size, tournament)
-        if rng.random() < p_peak:
-            a, b = _peak_window(c, pop_start[f_i], loads, frac_lo, frac_hi, rng, profile)
-            _peak_crossover(c, pop_order[m_i], pop_order[f_i], pop_start[f_i], False, a, b,
-                            child, taken)
-        else:
-            q1 = rng.integers(0, n + 1)
-            q2 = rng.integers(0, n + 1)
-            if q1 > q2:
-                q1, q2 = q2, q1
-            _crossover(c, pop_order[m_i], pop_order[f_i], q1, q2, child, taken)
-        _mutate(c, child, mutation, rng, False)
-        mk, viol, u = _evaluate(c, child, cstart, work, tmp, avail, 1)
-        used += u
-        if mk < 0:
+                _two_point(c, pop.order[m], flist, min(q1, q2), max(q1, q2), child, taken)
+            _mutate(c, child, fp[0], rng, right)
+        if not bipop:
+            mk, viol, u = _decode_justify(c, child, s1, child2, taken, avail)
+            used += u
+            if mk < _FAILED:
+                _insert(c, pop, 0, size, child, s1, viol, mk, _tiebreak(c, s1))
             continue
-        _insert(c, pop_order, pop_start, pop_v, pop_m, pop_t, 0, size, child, cstart, viol, mk,
-                _tiebreak(c, cstart))
+        if side == 0:
+            mk, back = _forward_then_back(c, child, s1, s2, child2, avail)
+            _insert(c, pop, size, 2 * size, child2, s2, 0, back, _tiebreak(c, s2))
+        else:
+            back, mk = _back_then_forward(c, child, s2, s1, child2, avail)
+            _insert(c, pop, 0, size, child2, s1, 0, mk, _tiebreak(c, s1))
+        used += 2
+        side = 1 - side
     return used
 
 
 def _shift_invariant(c: Compiled) -> bool:
     # Constant capacity, nothing fixed, no release dates or deadlines: a schedule can
-    # be shifted in time and stays feasible, which the bi-population search relies on.
+    # be shifted in time and stays feasible, which the two populations rely on.
     return (
         c.change_pts.shape[0] == 0
         and not (c.fixed >= 0).any()
@@ -682,9 +535,10 @@ def _shift_invariant(c: Compiled) -> bool:
 
 
 def _loads(c: Compiled) -> np.ndarray:
-    peak = np.maximum(c.base_avail.max(axis=0), 1).astype(np.float64)
+    # Utilisation weight of each activity: its demands relative to peak capacities.
     if c.n_res == 0:
         return np.zeros(c.n, dtype=np.float64)
+    peak = np.maximum(c.base_avail.max(axis=0), 1).astype(np.float64)
     return (c.dem / peak[None, :]).sum(axis=1) / c.n_res
 
 
@@ -693,27 +547,8 @@ def genetic_algorithm(
     schedules: int = 5000,
     time_limit: float | None = None,
     seed: int | np.random.Generator | None = 0,
-    population: int = 60,
-    mutation: float = 0.05,
-    tournament: int = 2,
+    params: GaParams | None = None,
     lower_bound: int | None = None,
-    p_peak: float = 0.8,
-    frac_lo: float = 0.1,
-    frac_hi: float = 0.5,
-    insert_both: bool = False,
-    bipop: bool | None = None,
-    extra: int = 0,
-    p_elite: float = 0.0,
-    shifts: int = 6,
-    elite_pick: int = 3,
-    stall: int = 0,
-    keep: int = 1,
-    alpha: float = 1.0,
-    p_cross: float = 0.5,
-    window: int = 0,
-    conv_elite: float = 0.5,
-    conv_gap: int = 1,
-    mix: float = 0.5,
 ) -> GaResult:
     """Minimise the makespan with the genetic algorithm.
 
@@ -721,18 +556,14 @@ def genetic_algorithm(
     ----------
     inst : Instance or Compiled
     schedules : int, default 5000
-        Budget in generated schedules (every SGS pass counts).
+        Budget in generated schedules (every SGS pass counts); never exceeded.
     time_limit : float, optional
         Wall-time budget in seconds; the search stops at whichever budget runs out
         first (checked between batches of about 100 schedules).
     seed : int or numpy.random.Generator, optional
         Seed of the single random generator.
-    population : int, default 40
-        Population size.
-    mutation : float, default 0.05
-        Probability of swapping each list position with the next.
-    tournament : int, default 2
-        Tournament size for choosing parents.
+    params : GaParams, optional
+        Tuning; default :class:`GaParams()`.
     lower_bound : int, optional
         Stop as soon as a schedule of this makespan is found; default the
         precedence-only (critical path) bound.
@@ -740,6 +571,11 @@ def genetic_algorithm(
     Returns
     -------
     GaResult
+
+    Raises
+    ------
+    InfeasibleLeveling
+        If no list could be decoded within the capacity profile.
 
     Examples
     --------
@@ -749,68 +585,65 @@ def genetic_algorithm(
     4
     """
     t0 = time.perf_counter()
+    p = GaParams() if params is None else params
     c = inst if isinstance(inst, Compiled) else compile_instance(inst)
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     lb = c.cpm_makespan if lower_bound is None else lower_bound
     n = c.n
-    size = max(2, population)
-    if bipop is None:
-        bipop = _shift_invariant(c)
-    rows = 2 * size if bipop else size
-    pop_order = np.zeros((rows, n), dtype=np.int64)
-    pop_start = np.zeros((rows, n), dtype=np.int64)
-    pop_v = np.zeros(rows, dtype=np.int64)
-    pop_m = np.zeros(rows, dtype=np.int64)
-    pop_t = np.zeros(rows, dtype=np.int64)
+    bipop = _shift_invariant(c)
+    cost, reserve = (2, 1) if bipop else (3, 0)
+    schedules = max(1, int(schedules))
     values = priority_values(c, "LFT")
+    size = min(max(1, p.population), (schedules - reserve) // cost)
+    if size < 1 or n == 0:
+        # Too small a budget for a population: the LFT rule, one schedule.
+        order = np.empty(n, dtype=np.int64)
+        sample_list_kernel(c, values, 60.0, rng, order, np.empty(n, np.int64),
+                           np.empty(n, np.int64))  # fmt: skip
+        start = np.zeros(n, dtype=np.int64)
+        mk, viol = serial_sgs_kernel(c, order, start, c.base_avail.copy())
+        if mk < 0:
+            raise no_slot(int(viol))
+        return GaResult(start, int(mk), int(viol), 1, time.perf_counter() - t0)
+
+    rows = 2 * size if bipop else size
+    pop = _Population(
+        order=np.zeros((rows, n), dtype=np.int64),
+        start=np.zeros((rows, n), dtype=np.int64),
+        viol=np.zeros(rows, dtype=np.int64),
+        span=np.zeros(rows, dtype=np.int64),
+        tie=np.zeros(rows, dtype=np.int64),
+    )
+    fp = np.array(
+        [p.mutation, p.p_peak, p.peak_min, p.peak_max, p.p_cross, p.p_perturb], dtype=np.float64
+    )
+    ip = np.array([p.tournament, p.converged_gap, p.moves, p.perturb_tournament], dtype=np.int64)
     loads = _loads(c)
-    if bipop:
-        used = _bipop_init(c, values, alpha, rng, pop_order, pop_start, pop_v, pop_m, pop_t, mix)
-    else:
-        used = _single_init(c, values, 1.0, rng, pop_order, pop_start, pop_v, pop_m, pop_t)
-    batch = 100
-    best_m = pop_m.min()
-    last_gain = used
-    while used < schedules:
-        if pop_m.min() < best_m:
-            best_m = pop_m.min()
-            last_gain = used
-        if bipop and stall > 0 and used - last_gain >= stall:
-            used += _bipop_restart(c, values, alpha, rng, pop_order, pop_start, pop_v, pop_m,
-                                   pop_t, keep)
-            last_gain = used
-        best = _best_index(pop_v, pop_m, pop_t)
-        if pop_v[best] == 0 and pop_m[best] <= lb:
+    used = _initialise(c, values, p.alpha, p.uniform, rng, pop, bipop)
+    while used + cost + reserve <= schedules:
+        best = _best_index(pop)
+        if pop.viol[best] == 0 and pop.span[best] <= lb:
             break
         if time_limit is not None and time.perf_counter() - t0 >= time_limit:
             break
-        step = min(batch, schedules - used)
-        if bipop:
-            used += _bipop_evolve(
-                c, rng, pop_order, pop_start, pop_v, pop_m, pop_t, step, mutation, tournament,
-                p_peak, frac_lo, frac_hi, loads, insert_both, extra, p_elite, shifts,
-                elite_pick, p_cross, window, conv_elite, conv_gap,
-            )
-        else:
-            used += _single_evolve(
-                c, rng, pop_order, pop_start, pop_v, pop_m, pop_t, step, mutation, tournament,
-                p_peak, frac_lo, frac_hi, loads,
-            )
-    best = _best_index(pop_v, pop_m, pop_t)
-    if pop_m[best] >= _FAILED:
+        step = min(100, schedules - reserve - used)
+        used += _evolve(c, rng, pop, step, loads, fp, ip, bipop)
+
+    best = _best_index(pop)
+    if pop.span[best] >= _FAILED:
         # Every decoding ran out of horizon: one more tells which activity.
-        _, which = serial_sgs_kernel(c, pop_order[best], pop_start[best], c.base_avail.copy())
+        _, which = serial_sgs_kernel(c, pop.order[best], pop.start[best], c.base_avail.copy())
         raise no_slot(int(which))
-    start = pop_start[best].copy()
-    makespan, violation = int(pop_m[best]), int(pop_v[best])
-    if violation == 0:
+    start = pop.start[best].copy()
+    makespan, violation = int(pop.span[best]), int(pop.viol[best])
+    if bipop:
         # The best may be right-justified: one forward pass moves every activity as
         # early as it can go without lengthening the schedule.
         order = np.argsort(start * n + c.rank, kind="stable")
         left = np.empty(n, dtype=np.int64)
-        mk, viol = serial_sgs_kernel(c, order, left, c.base_avail.copy())
+        mk, _ = serial_sgs_kernel(c, order, left, c.base_avail.copy())
         used += 1
-        if 0 <= mk <= makespan and viol == 0:
+        if 0 <= mk <= makespan:
             start, makespan = left, int(mk)
     return GaResult(
         start=start,
@@ -821,5 +654,5 @@ def genetic_algorithm(
     )
 
 
-def _best_index(pop_v, pop_m, pop_t) -> int:
-    return int(np.lexsort((pop_t, pop_m, pop_v))[0])
+def _best_index(pop: _Population) -> int:
+    return int(np.lexsort((pop.tie, pop.span, pop.viol))[0])
