@@ -21,7 +21,7 @@ from pmo.engine.evm import EvmFigures, EvmInput, PeriodGrid, evaluate, rollup, s
 from pmo.schedules.models import Baseline, BaselineTask, Task
 
 from .models import CostEntry, Forecast
-from .periods import month_end, month_starts
+from .periods import month_end, month_start, month_starts
 
 CENT = Decimal("0.01")
 
@@ -50,7 +50,7 @@ class EvmData:
     project_ids: list[int]
     baseline_numbers: dict[int, int]
     grid: PeriodGrid
-    month_ends: list[dt.date]
+    month_ends: list[dt.date]  # the last day of each period of the grid
     task_ids: np.ndarray  # 0 on the per-project row of unassigned costs
     project_index: np.ndarray  # row -> position in project_ids
     inputs: EvmInput
@@ -114,8 +114,24 @@ def rate_based_remaining(project_ids, status_date: dt.date) -> dict[int, int]:
     return out
 
 
-def load(project_ids, status_date: dt.date, baseline_number: int | None = None) -> EvmData:
-    """Read baselines, progress, actual costs and forecasts of ``project_ids`` into arrays."""
+def load(
+    project_ids,
+    status_date: dt.date,
+    baseline_number: int | None = None,
+    *,
+    period: str = "month",
+    split_status: bool = True,
+) -> EvmData:
+    """Read baselines, progress, actual costs and forecasts of ``project_ids`` into arrays.
+
+    ``period`` "month" gives a grid of calendar months (earned schedule in months, as
+    stored snapshots keep it); with ``split_status`` the status date also ends a period
+    so that PV at a mid-month status date is exact rather than interpolated over the
+    month. ``period`` "day" gives one period per calendar day from the first planned
+    day (earned schedule in days), for the close look at one project.
+    """
+    if period not in ("month", "day"):
+        raise ValueError(f"period must be 'month' or 'day', not {period!r}")
     project_ids = list(project_ids)
     position = {pk: i for i, pk in enumerate(project_ids)}
     baselines = chosen_baselines(project_ids, baseline_number)
@@ -167,12 +183,18 @@ def load(project_ids, status_date: dt.date, baseline_number: int | None = None) 
 
     first = min([status_date, *(s for s in starts[:n_tasks].tolist())])
     last = max([status_date, *(f for f in finishes[:n_tasks].tolist())])
-    months = month_starts(first, last)
-    ends = [month_end(m) for m in months]
-    grid = PeriodGrid.from_dates(months[0], ends)
+    if period == "day":
+        origin = first
+        ends = [first + dt.timedelta(days=k) for k in range((last - first).days + 1)]
+    else:
+        origin = month_start(first)
+        ends = [month_end(m) for m in month_starts(first, last)]
+        if split_status and status_date not in ends:
+            ends = sorted([*ends, status_date])
+    grid = PeriodGrid.from_dates(origin, ends)
     # The per-project rows carry no plan: a zero budget at the grid start.
-    starts[n_tasks:] = np.datetime64(months[0], "D")
-    finishes[n_tasks:] = np.datetime64(months[0], "D")
+    starts[n_tasks:] = np.datetime64(origin, "D")
+    finishes[n_tasks:] = np.datetime64(origin, "D")
     pv = spread_budget(bac, starts, finishes, grid)
 
     ev = np.zeros(n, dtype=np.int64)
@@ -231,12 +253,15 @@ def pv_curve(data: EvmData, pv_row: np.ndarray) -> dict:
     """The month ends and cumulative PV (cents) of one rolled-up row, without the flat
     stretches before its start and after it reaches BAC.
     """
+    keep = [i for i, d in enumerate(data.month_ends) if d == month_end(d)]
+    pv_row = np.asarray(pv_row)[keep]
+    ends = [data.month_ends[i] for i in keep]
     if not pv_row.size or pv_row[-1] == 0:
         return {"months": [], "pv": []}
     nonzero = np.flatnonzero(pv_row)
     first = max(int(nonzero[0]) - 1, 0)
     last = int(np.flatnonzero(pv_row >= pv_row[-1])[0])
     return {
-        "months": [d.isoformat() for d in data.month_ends[first : last + 1]],
+        "months": [d.isoformat() for d in ends[first : last + 1]],
         "pv": [int(v) for v in pv_row[first : last + 1]],
     }

@@ -114,7 +114,7 @@ def build(ctx) -> None:
     ctx.say(f"  finance: priced {len(projects)} plans; {len(troubled)} projects in trouble")
 
     ids = [p.pk for p in projects]
-    plan = adapters.load(ids, ctx.as_of)
+    plan = adapters.load(ids, ctx.as_of, split_status=False)
     per_project = plan.project_inputs()
     months = [month_start(d) for d in plan.month_ends]
     lines, entries, forecasts = [], [], []
@@ -245,7 +245,7 @@ def build(ctx) -> None:
         snapshot_dates.insert(0, month_end(cursor))
     stored = 0
     for when in snapshot_dates:
-        data = adapters.load([p.pk for p in every], when)
+        data = adapters.load([p.pk for p in every], when, split_status=False)
         done = _earned_history([p.pk for p in every], when)
         ev = np.array(
             [

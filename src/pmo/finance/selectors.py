@@ -192,8 +192,13 @@ class ProjectEvm:
     curve: dict
 
 
-def project_evm(project, status_date: dt.date, baseline_number: int | None = None) -> ProjectEvm:
-    data = adapters.load([project.pk], status_date, baseline_number)
+def project_evm(
+    project, status_date: dt.date, baseline_number: int | None = None, *, period: str = "day"
+) -> ProjectEvm:
+    """Live figures of one project; earned schedule in days by default (see
+    ``adapters.load``), in months with ``period="month"`` as snapshots keep them.
+    """
+    data = adapters.load([project.pk], status_date, baseline_number, period=period)
     figures = data.figures()
     totals = data.project_inputs()
     project_figures = data.project_figures()
@@ -252,7 +257,7 @@ def project_figures(project, status_date: dt.date) -> EvmSnapshot:
     ).first()
     if record is not None:
         return record.snapshot()
-    return project_evm(project, status_date).project
+    return project_evm(project, status_date, period="month").project
 
 
 def evm_history(project) -> list[EvmRecord]:
