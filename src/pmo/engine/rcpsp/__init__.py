@@ -16,7 +16,7 @@ Examples
 """
 
 from .errors import InfeasibleLeveling, InvalidInstance, LevelingError
-from .ga import GaResult, genetic_algorithm
+from .ga import GaParams, GaResult, genetic_algorithm
 from .instance import Instance, Violation, check_schedule, resource_usage
 from .justify import justify
 from .level import Conflict, LevelingResult, Move, level
@@ -27,6 +27,7 @@ from .sgs import parallel_sgs, serial_sgs
 __all__ = [
     "RULES",
     "Conflict",
+    "GaParams",
     "GaResult",
     "InfeasibleLeveling",
     "Instance",

@@ -1,0 +1,133 @@
+"""The genetic algorithm: optimum on small instances, determinism, budgets, properties."""
+
+import time
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+
+from pmo.engine.rcpsp import (
+    GaParams,
+    InfeasibleLeveling,
+    Instance,
+    check_schedule,
+    genetic_algorithm,
+    rule_schedule,
+)
+
+from .reference import optimum
+from .strategies import projects
+
+# The LFT rule gives 14 here; the optimum is 11.
+TRAP = Instance(
+    durations=[3, 1, 3, 4, 4, 2],
+    demands=[[0, 1], [2, 0], [1, 2], [2, 1], [2, 1], [2, 2]],
+    capacity=[3, 3],
+    edges=[(0, 1), (0, 3), (3, 5)],
+)
+
+
+def test_reaches_the_optimum_where_the_lft_rule_does_not():
+    assert optimum(TRAP) == 11
+    lft = rule_schedule(TRAP, "LFT")
+    assert int((lft + TRAP.durations).max()) == 14
+    result = genetic_algorithm(TRAP, schedules=500, seed=0)
+    assert result.makespan == 11
+    assert result.violation == 0
+    assert check_schedule(TRAP, result.start) == ()
+
+
+def test_optimum_with_a_capacity_profile_and_a_fixed_activity():
+    # Capacity drops to 1 in periods 2-4; activity 4 is in progress at 0-2.
+    inst = Instance(
+        durations=[3, 1, 3, 4, 2, 2],
+        demands=[[0, 1], [2, 0], [1, 2], [2, 1], [1, 1], [2, 2]],
+        capacity=[[3, 3, 1, 1, 1, 3], [3, 3, 3, 3, 3, 3]],
+        edges=[(0, 1), (0, 3), (3, 5)],
+        fixed_start=[-1, -1, -1, -1, 0, -1],
+    )
+    expected = optimum(inst)
+    result = genetic_algorithm(inst, schedules=600, seed=0)
+    assert result.makespan == expected == 12
+    assert result.start[4] == 0
+    assert check_schedule(inst, result.start) == ()
+
+
+def test_same_seed_same_schedule():
+    a = genetic_algorithm(TRAP, schedules=300, seed=42)
+    b = genetic_algorithm(TRAP, schedules=300, seed=42)
+    c = genetic_algorithm(TRAP, schedules=300, seed=np.random.default_rng(42))
+    assert a.start.tolist() == b.start.tolist() == c.start.tolist()
+    assert a.schedules == b.schedules == c.schedules
+
+
+@pytest.mark.parametrize("budget", [1, 2, 3, 7, 100, 1001])
+def test_budget_is_never_exceeded(budget):
+    # No early stop: the critical path (6) is below every schedule's makespan.
+    result = genetic_algorithm(TRAP, schedules=budget, seed=1)
+    assert 1 <= result.schedules <= budget
+    assert check_schedule(TRAP, result.start) == ()
+
+
+def test_full_budget_is_used_when_the_bound_is_out_of_reach():
+    assert genetic_algorithm(TRAP, schedules=1001, seed=1).schedules >= 1001 - 2
+
+
+def test_stops_at_the_lower_bound():
+    inst = Instance(durations=[2, 2], demands=[[1], [1]], capacity=[2], edges=[])
+    result = genetic_algorithm(inst, schedules=5000, seed=0)
+    assert result.makespan == 2
+    assert result.schedules < 200
+
+
+def test_time_limit_stops_the_search():
+    t0 = time.perf_counter()
+    result = genetic_algorithm(TRAP, schedules=10**9, time_limit=0.2, seed=0)
+    assert time.perf_counter() - t0 < 1.5
+    assert result.schedules < 10**9
+    assert result.makespan == 11
+
+
+def test_leveling_priority_breaks_ties():
+    # Both orders finish at 5; the higher leveling priority goes first.
+    inst = Instance(durations=[2, 3], demands=[[1], [1]], capacity=[1], edges=[], priority=[0, 9])
+    assert genetic_algorithm(inst, schedules=100, seed=0).start.tolist() == [3, 0]
+    inst = Instance(durations=[2, 3], demands=[[1], [1]], capacity=[1], edges=[], priority=[9, 0])
+    assert genetic_algorithm(inst, schedules=100, seed=0).start.tolist() == [0, 2]
+
+
+def test_unmeetable_fixed_successor_is_reported_as_violation():
+    # 0 and 1 both need the only unit for 2 periods and must finish before 2 starts
+    # at 3: one of them is late by 1.
+    inst = Instance(
+        durations=[2, 2, 1],
+        demands=[[1], [1], [0]],
+        capacity=[1],
+        edges=[(0, 2), (1, 2)],
+        fixed_start=[-1, -1, 3],
+    )
+    result = genetic_algorithm(inst, schedules=100, seed=0)
+    assert (result.makespan, result.violation) == (4, 1)
+
+
+def test_no_room_in_the_profile_raises():
+    inst = Instance(durations=[2, 2], demands=[[2], [2]], capacity=[[2, 2, 1]], edges=[])
+    with pytest.raises(InfeasibleLeveling):
+        genetic_algorithm(inst, schedules=50, seed=0)
+
+
+def test_params_are_honoured():
+    single = GaParams(population=4, p_peak=0.0, p_cross=0.0, uniform=0.0, p_perturb=0.0)
+    result = genetic_algorithm(TRAP, schedules=400, seed=3, params=single)
+    assert result.makespan >= 11
+    assert check_schedule(TRAP, result.start) == ()
+
+
+@settings(max_examples=40, deadline=None)
+@given(projects(max_n=6))
+def test_feasible_never_below_the_optimum_never_worse_than_lft(inst):
+    result = genetic_algorithm(inst, schedules=300, seed=5)
+    lft = rule_schedule(inst, "LFT")
+    assert check_schedule(inst, result.start) == ()
+    assert result.violation == 0
+    assert optimum(inst) <= result.makespan <= int((lft + inst.durations).max())
