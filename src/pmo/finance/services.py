@@ -109,7 +109,10 @@ def do_import_budget(actor, project, rows: list[dict]) -> list[BudgetLine]:
             created.append(do_add_budget_line(actor, project, **row))
         except ValidationError as error:
             messages = (
-                {f: [f"Row {number}: {m}" for m in e.messages] for f, e in error.error_dict.items()}
+                {
+                    f: [f"Row {number}: {m}" for e in errors for m in e.messages]
+                    for f, errors in error.error_dict.items()
+                }
                 if hasattr(error, "error_dict")
                 else [f"Row {number}: {m}" for m in error.messages]
             )
