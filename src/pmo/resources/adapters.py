@@ -214,7 +214,11 @@ def load_problem(projects) -> LevelingProblem:
             free = loads.capacity[r.pk][day_idx] - other[r.pk][day_idx]
             capacity[column[r.pk]] = np.maximum(np.floor(free * 100 / day_minutes + 1e-6), 0)
     demands = np.zeros((len(rows), len(resources)), np.int64)
-    peak = capacity.max(axis=1) if resources else np.zeros(0, np.int64)
+    # The engine repeats the last day's capacity for ever after, so that is what a task
+    # can always count on (a part-time change without an end lowers it for good).
+    peak = capacity[:, -1] if resources else np.zeros(0, np.int64)
+    clamped: dict[str, list[str]] = defaultdict(list)
+    dropped: dict[str, list[str]] = defaultdict(list)
     for a in assignments:
         k = column.get(a.resource_id)
         if k is None:
@@ -224,19 +228,24 @@ def load_problem(projects) -> LevelingProblem:
         if durations[i] == 0:
             continue
         if units > peak[k]:
-            task = rows[i]
+            label = f"'{rows[i]['name']}' ({rows[i]['project__code']})"
             if peak[k] <= 0:
-                warnings.append(
-                    f"{a.resource} has no free time left in the leveling period; "
-                    f"'{task['name']}' ({task['project__code']}) is leveled without them."
-                )
+                dropped[a.resource.name].append(label)
                 continue
-            warnings.append(
-                f"'{task['name']}' ({task['project__code']}) needs {units}% of {a.resource}, "
-                f"who has at most {int(peak[k])}% free: leveled as if it needed {int(peak[k])}%."
-            )
+            clamped[f"{a.resource.name} has {int(peak[k])}% free for good"].append(label)
             units = int(peak[k])
         demands[i, k] += units
+    for head, labels in sorted(clamped.items()):
+        warnings.append(
+            f"{head}; {len(labels)} task(s) asking for more are leveled at that rate: "
+            + ", ".join(labels[:4])
+            + (" …" if len(labels) > 4 else "")
+        )
+    for name, labels in sorted(dropped.items()):
+        warnings.append(
+            f"{name} has no free time at the end of the leveling period; leveled without "
+            f"them: " + ", ".join(labels[:4]) + (" …" if len(labels) > 4 else "")
+        )
     release = np.where(fixed >= 0, 0, starts)
     # Higher project priority first, then plan order: on a tie, the task listed first
     # in the plan keeps its place, as people expect.
@@ -347,3 +356,24 @@ def preview(problem: LevelingProblem, result: LevelingResult) -> dict:
         "schedules": result.schedules,
         "seconds": round(result.seconds, 3),
     }
+
+
+def describe_error(problem: LevelingProblem, error) -> str:
+    """An engine error in the plan's words: task names and the resource, not indices."""
+    names = [
+        f"'{problem.tasks[a]['name']}' ({problem.tasks[a]['project__code']})"
+        for a in getattr(error, "activities", ())[:5]
+        if 0 <= a < len(problem.tasks)
+    ]
+    resource = getattr(error, "resource", -1)
+    who = problem.resources[resource].name if 0 <= resource < len(problem.resources) else ""
+    parts = ["Leveling cannot place every task"]
+    if names:
+        parts.append(": " + ", ".join(names))
+    if who:
+        parts.append(f" on {who}")
+    parts.append(
+        f". The engine said: {error}. Tasks already started stay where they are; check "
+        "that they do not overload someone by themselves, or level within slack only."
+    )
+    return "".join(parts)

@@ -229,7 +229,7 @@ def _assign(ctx, people, generics) -> int:
     rows = []
     for project in ctx.projects:
         team = {
-            role: rng.sample(members, min(len(members), 2)) for role, members in by_role.items()
+            role: rng.sample(members, min(len(members), 3)) for role, members in by_role.items()
         }
         tasks = Task.objects.filter(
             project=project, is_summary=False, is_milestone=False
@@ -242,7 +242,7 @@ def _assign(ctx, people, generics) -> int:
                 resource = generic[role]
             else:
                 resource = rng.choice(team[role])
-            units = rng.choice([50, 100, 100, 100])
+            units = rng.choice([25, 50, 50, 100])
             rows.append(
                 Assignment(
                     task=task,

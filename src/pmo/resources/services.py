@@ -355,6 +355,7 @@ def compute_preview(run: LevelingRun, progress=lambda percent, message="": None)
     from . import adapters
 
     progress(5, "Loading the plans and everyone's other work")
+    problem = None
     try:
         problem = adapters.load_problem(_scope_projects(run))
         n = problem.instance.n_activities
@@ -384,9 +385,12 @@ def compute_preview(run: LevelingRun, progress=lambda percent, message="": None)
             ):
                 result = ruled
     except (LevelingError, ValueError) as error:
-        run.status, run.error = LevelingStatus.FAILED, str(error)
+        message = str(error)
+        if problem is not None and isinstance(error, LevelingError):
+            message = adapters.describe_error(problem, error)
+        run.status, run.error = LevelingStatus.FAILED, message
         run.save(update_fields=["status", "error"])
-        raise
+        raise ValueError(message) from error
     progress(90, "Explaining what moved and why")
     run.preview = adapters.preview(problem, result)
     run.status = LevelingStatus.READY
