@@ -416,6 +416,10 @@ def do_update_proposal(
     """Change the business case. Decided proposals are frozen; authors may edit their own
     drafts, portfolio managers any open proposal.
     """
+    # the state decides who may edit: read it under lock, not from a stale instance
+    proposal.state = (
+        Proposal.objects.select_for_update().values_list("state", flat=True).get(pk=proposal.pk)
+    )
     if proposal.state in (ProposalState.APPROVED, ProposalState.REJECTED):
         raise ValidationError(
             f"{proposal.code} is {proposal.get_state_display().lower()}; it can no longer change."
