@@ -241,7 +241,8 @@ def _top_risks(user, project_ids, limit: int = 8) -> list[dict]:
     return top_risks(user, Project.objects.filter(pk__in=project_ids), limit)
 
 
-def executive(user, filters: dict, *, today: dt.date | None = None) -> dict:
+def executive(user, filters: dict, *, today: dt.date | None = None, full: bool = True) -> dict:
+    """Everything the dashboard shows; ``full=False`` keeps the grid and tiles only."""
     today = today or timezone.localdate()
     projects = _projects(user, filters)
     ids = [p.pk for p in projects]
@@ -295,8 +296,8 @@ def executive(user, filters: dict, *, today: dt.date | None = None) -> dict:
         "over": [r for r in rows if over(r)],
         "unreported": [r for r in rows if r.report is None],
     }[only]
-    curve = _s_curve(ids, records)
-    outlook = curve.pop("outlook")
+    curve = _s_curve(ids, records) if full else {}
+    outlook = curve.pop("outlook", None)
     scatter = [
         {
             "x": round(r.figures["spi"], 3),
@@ -318,8 +319,8 @@ def executive(user, filters: dict, *, today: dt.date | None = None) -> dict:
         "scatter": scatter,
         "s_curve": curve,
         "outlook": outlook,
-        "milestones": _milestones(ids, today),
-        "risks": _top_risks(user, ids),
+        "milestones": _milestones(ids, today) if full else {},
+        "risks": _top_risks(user, ids) if full else [],
         "status_date": max((r.record.status_date for r in rows if r.record), default=None),
     }
 
