@@ -133,7 +133,8 @@ def _check_risk(risk: Risk, matrix: RiskMatrix) -> None:
     if risk.strategy not in allowed:
         names = ", ".join(sorted(str(s) for s in allowed))
         errors["strategy"] = (
-            f"'{risk.get_strategy_display()}' is not a response to a {risk.kind}; use {names}."
+            f"'{risk.get_strategy_display()}' is not a response to "
+            f"{'a threat' if risk.kind == RiskKind.THREAT else 'an opportunity'}; use {names}."
         )
     if errors:
         raise ValidationError(errors)
