@@ -151,9 +151,7 @@ def summarise(name: str, results: list[dict], budget: int, with_cpsat: bool) -> 
         cps = np.array([r["runs"][budget]["cpsat"] for r in results], dtype=float)
         figures["cpsat_avg_dev_pct"] = round(float(np.mean((cps - ref) / ref) * 100), 3)
         extra["cpsat_at_best_known"] = int(np.sum(cps <= best))
-        extra["cpsat_no_solution"] = int(
-            sum(not r["runs"][budget]["cpsat_found"] for r in results)
-        )
+        extra["cpsat_no_solution"] = int(sum(not r["runs"][budget]["cpsat_found"] for r in results))
         extra["ours_better"] = int(np.sum(ours < cps))
         extra["cpsat_better"] = int(np.sum(cps < ours))
     return figures | {"_extra": extra}
@@ -196,14 +194,15 @@ def main(argv: list[str] | None = None) -> None:
             extra = fig.pop("_extra")
             by_budget[str(budget)][name] = fig
             cps = fig["cpsat_avg_dev_pct"]
+            cps_text = "-" if cps is None else f"{cps:.3f}"
+            at_best = extra["cpsat_at_best_known"]
+            none = extra["cpsat_no_solution"]
             wl = f"{extra.get('ours_better', '-')}/{extra.get('cpsat_better', '-')}"
             print(
                 f"{name:5} {budget:>6} {fig['instances']:>5} {fig['avg_dev_pct']:>8.3f} "
                 f"{fig['best_known_avg_dev_pct']:>8.3f} {fig['at_best_known']:>6} "
-                f"{fig['seconds_per_instance']:>7.3f} "
-                f"{'-' if cps is None else f'{cps:.3f}':>8} "
-                f"{'-' if extra['cpsat_at_best_known'] is None else extra['cpsat_at_best_known']:>7} "
-                f"{'-' if extra['cpsat_no_solution'] is None else extra['cpsat_no_solution']:>7} "
+                f"{fig['seconds_per_instance']:>7.3f} {cps_text:>8} "
+                f"{'-' if at_best is None else at_best:>7} {'-' if none is None else none:>7} "
                 f"{wl:>9}"
             )
         print(f"      ({name}: {wall:.1f} s wall, {args.workers} worker(s))", flush=True)

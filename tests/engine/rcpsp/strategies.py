@@ -25,9 +25,7 @@ def projects(draw, max_n: int = 7, max_res: int = 2, varying: bool = True, fixed
         ]
     else:
         profile = [[f] for f in final]
-    pairs = draw(
-        st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=2 * n)
-    )
+    pairs = draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=2 * n))
     edges = sorted({(a, b) for a, b in pairs if a < b})
     lags = [draw(st.integers(0, 2)) for _ in edges] if draw(st.booleans()) else [0] * len(edges)
     release = [draw(st.integers(0, 3)) if draw(st.booleans()) else 0 for _ in range(n)]

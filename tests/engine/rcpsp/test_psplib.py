@@ -14,7 +14,8 @@ from pmo.engine.rcpsp import (
     read_solutions,
 )
 
-# j301_1.sm from PSPLIB (Kolisch & Sprecher 1996), verbatim; optimal makespan 43.
+# j301_1.sm from PSPLIB (Kolisch & Sprecher 1996), verbatim but for trailing spaces;
+# optimal makespan 43.
 J301_1 = """\
 ************************************************************************
 file with basedata            : j30_17.bas
@@ -65,7 +66,7 @@ jobnr.    #modes  #successors   successors
   29        1          1          32
   30        1          1          32
   31        1          1          32
-  32        1          0        
+  32        1          0
 ************************************************************************
 REQUESTS/DURATIONS:
 jobnr. mode duration  R 1  R 2  R 3  R 4

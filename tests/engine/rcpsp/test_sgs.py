@@ -41,7 +41,11 @@ def test_capacity_profile_gap_is_skipped():
 
 def test_fixed_activity_keeps_its_start_and_its_capacity():
     inst = Instance(
-        durations=[2, 1, 2], demands=[[1], [1], [1]], capacity=[1], edges=[], fixed_start=[1, -1, -1]
+        durations=[2, 1, 2],
+        demands=[[1], [1], [1]],
+        capacity=[1],
+        edges=[],
+        fixed_start=[1, -1, -1],
     )
     assert serial_sgs(inst, [1, 2, 0]).tolist() == [1, 0, 3]
     assert parallel_sgs(inst, [0, 1, 2]).tolist() == [1, 0, 3]

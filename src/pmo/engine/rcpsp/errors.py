@@ -44,9 +44,7 @@ class InfeasibleLeveling(LevelingError):
         Index of the resource involved, ``-1`` when none.
     """
 
-    def __init__(
-        self, message: str, activities: tuple[int, ...] = (), resource: int = -1
-    ) -> None:
+    def __init__(self, message: str, activities: tuple[int, ...] = (), resource: int = -1) -> None:
         super().__init__(message)
         self.activities = tuple(int(a) for a in activities)
         self.resource = int(resource)

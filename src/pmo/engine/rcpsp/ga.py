@@ -321,7 +321,8 @@ def _peak_crossover(c, mother, father, fstart, right, a, b, child, taken):
 
 @njit(cache=True)
 def _is_successor(c, i, j):
-    for e in range(c.succ_ptr[i], c.succ_ptr[i + 1]):
+    # Plain loops: numba does not compile generator expressions inside any()/all().
+    for e in range(c.succ_ptr[i], c.succ_ptr[i + 1]):  # noqa: SIM110
         if c.succ_idx[e] == j:
             return True
     return False
@@ -379,7 +380,7 @@ def _shift_move(c, order, rng, right, pos):
 
 @njit(cache=True)
 def _same(a, b):
-    for k in range(a.shape[0]):
+    for k in range(a.shape[0]):  # noqa: SIM110
         if a[k] != b[k]:
             return False
     return True

@@ -50,10 +50,8 @@ def _field(text: str, label: str) -> int:
 def _section(lines: list[str], title: str) -> list[list[int]]:
     # A section runs from its title to the next line of asterisks; rows are the lines
     # that start with a number (this skips the column headers and dashes).
-    for at, line in enumerate(lines):
-        if line.strip().upper().startswith(title):
-            break
-    else:
+    at = next((k for k, line in enumerate(lines) if line.strip().upper().startswith(title)), -1)
+    if at < 0:
         raise InvalidInstance(f"not a PSPLIB .sm file: no {title} section")
     rows = []
     for line in lines[at + 1 :]:

@@ -278,10 +278,14 @@ def parallel_sgs_kernel(c, key, start, avail, done, ready):
                 j = best
             else:
                 for j in range(n):
-                    if done[j] == 0 and ready[j] >= 0 and ready[j] <= t and c.fixed[j] < 0:
-                        if best < 0 or key[j] < key[best]:
-                            if _fits(avail, c.use_ptr, c.use_res, c.use_dem, j, t, c.dur[j]):
-                                best = j
+                    if (
+                        done[j] == 0
+                        and 0 <= ready[j] <= t
+                        and c.fixed[j] < 0
+                        and (best < 0 or key[j] < key[best])
+                        and _fits(avail, c.use_ptr, c.use_res, c.use_dem, j, t, c.dur[j])
+                    ):
+                        best = j
                 if best < 0:
                     break
                 j = best
