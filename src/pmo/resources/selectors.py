@@ -275,11 +275,14 @@ class HeatRow:
     demand: list[float] = field(default_factory=list)
     bounds: list[tuple] = field(default_factory=list)
     ref: int = 0
+    over_days: list[int] = field(default_factory=list)
 
     @property
     def cells(self) -> list[dict]:
         out = []
-        for (first, last), cap, dem in zip(self.bounds, self.capacity, self.demand, strict=True):
+        for (first, last), cap, dem, days in zip(
+            self.bounds, self.capacity, self.demand, self.over_days, strict=True
+        ):
             pct = round(100 * dem / cap) if cap > 0 else (None if dem <= 0 else 999)
             unstaffed = self.kind == ResourceKind.ROLE
             out.append(
@@ -288,7 +291,10 @@ class HeatRow:
                     "demand": round(dem, 1),
                     "free": round(cap - dem, 1),
                     "pct": pct,
-                    "over": (not unstaffed) and dem > cap + 0.05,
+                    # A week can balance on paper and still ask for two tasks at
+                    # once on Monday: any over-allocated day makes the cell red.
+                    "over": (not unstaffed) and (dem > cap + 0.05 or days > 0),
+                    "over_days": 0 if unstaffed else days,
                     "unstaffed": unstaffed and dem > 0,
                     "level": _level(pct),
                     "start": first,
@@ -307,6 +313,11 @@ def _level(pct: int | None) -> int:
     if pct is None or pct == 0:
         return 0
     return 1 if pct < 50 else 2 if pct < 80 else 3 if pct <= 100 else 4
+
+
+def _over_days(demand_minutes: np.ndarray, capacity: np.ndarray) -> np.ndarray:
+    """1 on the days when work exceeds the time available (a minute's slack for rounding)."""
+    return (demand_minutes > capacity + 1.0).astype(np.int64)
 
 
 def _selected_resources(*, portfolio=None, unit=None, role=None, q: str = "") -> list[Resource]:
@@ -346,6 +357,15 @@ def heatmap(
     for row in demand(resources, window, soft=soft, loads=loads):
         per_resource[row.resource_id] += row.minutes
     edges = [window.index(a) for a, _ in bounds] + [window.days]
+    over = {
+        r.pk: [
+            int(x)
+            for x in np.add.reduceat(
+                _over_days(per_resource[r.pk], loads.capacity[r.pk]), edges[:-1]
+            )
+        ]
+        for r in resources
+    }
 
     def by_period(minutes: np.ndarray) -> list[float]:
         sums = np.add.reduceat(minutes, edges[:-1]) if minutes.size else np.zeros(len(bounds))
@@ -360,7 +380,9 @@ def heatmap(
             row = rows[key] = HeatRow(key, label, sublabel, kind, bounds=bounds, ref=ref)
             row.capacity = [0.0] * len(bounds)
             row.demand = [0.0] * len(bounds)
+            row.over_days = [0] * len(bounds)
         cap, dem = by_period(loads.capacity[resource_id]), by_period(per_resource[resource_id])
+        row.over_days = [a + b for a, b in zip(row.over_days, over[resource_id], strict=True)]
         row.capacity = [x + y for x, y in zip(row.capacity, cap, strict=True)]
         row.demand = [x + y for x, y in zip(row.demand, dem, strict=True)]
 
@@ -460,6 +482,17 @@ def cell_detail(user, *, group: str, key: int, start: dt.date, end: dt.date, sof
             }
         )
     lines.sort(key=lambda line: (-line["hours"], line["resource"]))
+    per_resource = defaultdict(lambda: np.zeros(window.days))
+    for row in rows:
+        per_resource[row.resource_id] += row.minutes
+    over_dates = sorted(
+        {
+            window.first + dt.timedelta(days=int(i))
+            for r in resources
+            if r.kind != ResourceKind.ROLE
+            for i in np.flatnonzero(_over_days(per_resource[r.pk], loads.capacity[r.pk]))
+        }
+    )
     capacity = sum(float(loads.capacity[r.pk].sum()) for r in resources) / 60
     total = sum(line["hours"] for line in lines) + sum(hidden.values())
     return {
@@ -471,6 +504,7 @@ def cell_detail(user, *, group: str, key: int, start: dt.date, end: dt.date, sof
         ],
         "capacity": round(capacity, 1),
         "demand": round(total, 1),
+        "over_dates": over_dates,
     }
 
 
