@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from pmo.engine.errors import CyclicDependency, EngineError, InfeasibleSchedule, InvalidNetwork
 from pmo.engine.rcpsp import (
     InfeasibleLeveling,
     Instance,
@@ -60,10 +61,10 @@ def test_cycle_is_named_from_its_smallest_activity():
         capacity=[1],
         edges=[(0, 1), (1, 2), (2, 3), (3, 1)],
     )
-    with pytest.raises(InvalidInstance) as err:
+    with pytest.raises(CyclicDependency) as err:
         compile_instance(inst)
-    assert err.value.activities == (1, 2, 3)
-    assert str(err.value) == "precedence cycle: 1 -> 2 -> 3 -> 1"
+    assert err.value.cycle == (1, 2, 3)
+    assert str(err.value) == "cyclic dependency: 1 -> 2 -> 3 -> 1"
 
 
 def test_demand_above_every_capacity_is_infeasible():
@@ -152,3 +153,12 @@ def test_resource_usage_per_period():
     usage = resource_usage(inst, [0, 2, 3])
     assert usage.tolist() == [[1, 1, 2, 1, 1, 1], [0, 0, 1, 1, 1, 1]]
     assert resource_usage(inst, [0, 2, 3], horizon=8).shape == (2, 8)
+
+
+def test_errors_join_the_engine_hierarchy():
+    err = InfeasibleLeveling("no room", (3, 4), resource=1)
+    assert isinstance(err, InfeasibleSchedule) and isinstance(err, EngineError)
+    assert (err.ids, err.activities, err.resource) == ((3, 4), (3, 4), 1)
+    bad = InvalidInstance("bad", (2,))
+    assert isinstance(bad, InvalidNetwork) and isinstance(bad, ValueError)
+    assert bad.activities == (2,)

@@ -1,38 +1,45 @@
 """Typed errors of the resource-constrained scheduling engine.
 
-``pmo.engine.errors`` did not exist when this package was written, so the hierarchy
-is rooted locally in :class:`LevelingError`; each error carries the activity and
-resource indices the caller needs to tell the user what is wrong.
+They extend the engine-wide hierarchy of :mod:`pmo.engine.errors`; each carries the
+activity (and resource) indices the caller needs to tell the user what is wrong. A
+cyclic network raises the shared :class:`~pmo.engine.errors.CyclicDependency`.
 """
+
+from pmo.engine.errors import EngineError, InfeasibleSchedule, InvalidNetwork
 
 __all__ = ["InfeasibleLeveling", "InvalidInstance", "LevelingError"]
 
 
-class LevelingError(Exception):
-    """Base class of every error raised by :mod:`pmo.engine.rcpsp`."""
+class LevelingError(EngineError):
+    """Base class of the errors raised only by :mod:`pmo.engine.rcpsp`."""
+
+    @property
+    def activities(self) -> tuple[int, ...]:
+        """Indices of the activities involved (the same as ``ids``)."""
+        return tuple(int(i) for i in self.ids)
 
 
-class InvalidInstance(LevelingError, ValueError):
-    """The instance is malformed: wrong shapes, negative values or a cyclic network.
+class InvalidInstance(LevelingError, InvalidNetwork):
+    """The instance is malformed: wrong shapes, negative values, bad indices.
 
     Parameters
     ----------
     message : str
         What is wrong.
     activities : tuple of int, optional
-        Indices of the activities involved (the cycle, for a cyclic network).
+        Indices of the activities involved.
     """
 
     def __init__(self, message: str, activities: tuple[int, ...] = ()) -> None:
-        super().__init__(message)
-        self.activities = tuple(int(a) for a in activities)
+        super().__init__(message, activities)
 
 
-class InfeasibleLeveling(LevelingError):
+class InfeasibleLeveling(LevelingError, InfeasibleSchedule):
     """No schedule satisfies the hard constraints.
 
-    Raised when an activity needs more of a resource than is ever available, or when
-    fixed activities contradict the precedence relations between them.
+    Raised when an activity needs more of a resource than the capacity profile ever
+    offers for its duration, or when fixed activities contradict the precedence
+    relations or cannot have all their predecessors fitted before them.
 
     Parameters
     ----------
@@ -45,6 +52,5 @@ class InfeasibleLeveling(LevelingError):
     """
 
     def __init__(self, message: str, activities: tuple[int, ...] = (), resource: int = -1) -> None:
-        super().__init__(message)
-        self.activities = tuple(int(a) for a in activities)
+        super().__init__(message, activities)
         self.resource = int(resource)

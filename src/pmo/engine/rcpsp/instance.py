@@ -16,6 +16,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from pmo.engine.errors import CyclicDependency
+
 from .errors import InfeasibleLeveling, InvalidInstance
 
 __all__ = [
@@ -261,8 +263,8 @@ def compile_instance(inst: Instance, min_horizon: int = 0) -> Compiled:
 
     Raises
     ------
-    InvalidInstance
-        If the precedence network has a cycle (the cycle is in ``activities``).
+    CyclicDependency
+        If the precedence network has a cycle (the cycle is in ``cycle``).
     InfeasibleLeveling
         If an activity needs more of a resource than any period offers, or fixed starts
         and release dates contradict the precedence relations.
@@ -291,9 +293,7 @@ def compile_instance(inst: Instance, min_horizon: int = 0) -> Compiled:
                 heapq.heappush(heap, j)
     if len(topo_list) < n:
         left = set(range(n)) - set(topo_list)
-        cycle = _find_cycle(n, succ_ptr, succ_idx, left)
-        names = " -> ".join(str(a) for a in [*cycle, cycle[0]])
-        raise InvalidInstance(f"precedence cycle: {names}", tuple(cycle))
+        raise CyclicDependency(_find_cycle(n, succ_ptr, succ_idx, left))
     topo = np.array(topo_list, dtype=np.int64)
     rank = np.empty(n, dtype=np.int64)
     rank[topo] = np.arange(n, dtype=np.int64)

@@ -391,7 +391,9 @@ def level(
     Raises
     ------
     InvalidInstance
-        Malformed instance or cyclic network.
+        Malformed baseline.
+    pmo.engine.errors.CyclicDependency
+        Cyclic network.
     InfeasibleLeveling
         An activity needs more than a resource ever offers, fixed activities contradict
         the network, or (``"finish"`` mode) the predecessors of a fixed activity
