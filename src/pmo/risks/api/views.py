@@ -44,7 +44,8 @@ class WriteThroughServices(
         serializer = self.get_serializer(instance, data=request.data, partial=kwargs.get("partial"))
         serializer.is_valid(raise_exception=True)
         instance = self.perform_service_update(instance, dict(serializer.validated_data))
-        return Response(self.get_serializer(instance).data)
+        # Read it back: prefetched history and actions predate the change.
+        return Response(self.get_serializer(self.get_queryset().get(pk=instance.pk)).data)
 
 
 class RiskViewSet(WriteThroughServices):
