@@ -121,12 +121,14 @@ def cost_positions(
     for pk in project_ids:
         spent = actual.get(pk, ZERO)
         remaining = forecast[pk] if pk in forecast else to_come[pk]
+        # SQLite sums decimals without their places; money always has two.
+        cent = adapters.CENT
         out[pk] = CostPosition(
             at=at,
-            budget=budget[pk],
-            budget_to_date=to_date[pk],
-            actual_to_date=spent,
-            forecast_at_completion=spent + remaining,
+            budget=budget[pk].quantize(cent),
+            budget_to_date=to_date[pk].quantize(cent),
+            actual_to_date=spent.quantize(cent),
+            forecast_at_completion=(spent + remaining).quantize(cent),
         )
     return out
 
@@ -257,7 +259,7 @@ def project_figures(project, status_date: dt.date) -> EvmSnapshot:
     ).first()
     if record is not None:
         return record.snapshot()
-    return project_evm(project, status_date, period="month").project
+    return project_evm(project, status_date).project
 
 
 def evm_history(project) -> list[EvmRecord]:
