@@ -315,7 +315,7 @@ class RunView(PortfolioMixin, TemplateView):
                 response["HX-Redirect"] = url
                 return response
             return redirect(url)
-        context = self.get_context_data(job=job, **kwargs)
+        context = self.get_context_data(**{**kwargs, "job": job})
         if request.htmx:
             return render(request, "intake/partials/run_progress.html", context)
         return self.render_to_response(context)

@@ -1,0 +1,143 @@
+"""Intake pages: who sees what, the optimiser run through a background job, and form
+errors next to their fields.
+"""
+
+import pytest
+from django.urls import reverse
+
+from pmo.intake.models import Scenario
+from pmo.jobs.models import Job
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(intake):
+    intake.proposal("V-1", capex=[60_000], score=5, title="Portal")
+    intake.proposal("V-2", capex=[50_000], score=4, title="Billing")
+    intake.proposal("V-3", capex=[40_000], score=3, title="Chatbot", state="submitted")
+    return intake
+
+
+def test_portfolio_intake_pages_render(client, demo):
+    client.force_login(demo.org.people.pfm)
+    pk = demo.org.p1.pk
+    for name in ("pipeline", "scoring", "ranking", "selection", "handpick"):
+        response = client.get(reverse(f"intake:{name}", args=[pk]))
+        assert response.status_code == 200, name
+    board = client.get(reverse("intake:pipeline", args=[pk])).content.decode()
+    assert "Portal" in board and 'aria-label="Screened"' in board
+    assert client.get(reverse("intake:proposal-list")).status_code == 200
+
+
+def test_outsiders_get_404_and_executives_no_buttons(client, demo):
+    pk = demo.org.p1.pk
+    client.force_login(demo.org.people.outsider)
+    assert client.get(reverse("intake:pipeline", args=[pk])).status_code == 404
+    client.force_login(demo.org.people.executive)
+    page = client.get(reverse("intake:pipeline", args=[pk])).content.decode()
+    assert "New proposal" not in page and "Optimise" not in page
+    response = client.post(reverse("intake:selection", args=[pk]), {"time_limit": 5})
+    assert response.status_code == 403
+
+
+def test_pipeline_query_count_does_not_grow_with_proposals(
+    client, demo, django_assert_max_num_queries
+):
+    client.force_login(demo.org.people.pfm)
+    for k in range(10):
+        demo.proposal(f"Q-{k}", capex=[1_000], score=3)
+    with django_assert_max_num_queries(30):
+        client.get(reverse("intake:pipeline", args=[demo.org.p1.pk]))
+
+
+def test_optimiser_runs_as_a_job_and_lands_on_the_scenario(
+    client, demo, django_capture_on_commit_callbacks
+):
+    client.force_login(demo.org.people.pfm)
+    pk = demo.org.p1.pk
+    form = {
+        "name": "Budget 100k",
+        "npv_weight": "0",
+        "use_capacity": "on",
+        "allow_shift": "on",
+        "time_limit": "5",
+        "total_0": "100000",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("intake:selection", args=[pk]), form)
+    job = Job.objects.get()
+    assert response.url == reverse("intake:run", args=[pk, job.pk])
+    assert job.status == "succeeded" and job.percent == 100
+    scenario = Scenario.objects.get(name="Budget 100k")
+    # both do not fit 100,000; the higher score wins
+    assert scenario.saved_selection == {"V-1": 0}
+    landing = client.get(response.url)
+    assert landing.url == scenario.get_absolute_url()
+    page = client.get(landing.url).content.decode()
+    assert 'id="frontier-chart"' in page and "Certified gap" in page
+
+
+def test_an_infeasible_run_shows_the_conflict(client, demo, django_capture_on_commit_callbacks):
+    demo.proposal("MUST", capex=[500_000], score=2, mandatory=True)
+    client.force_login(demo.org.people.pfm)
+    pk = demo.org.p1.pk
+    form = {"npv_weight": "0", "time_limit": "5", "total_0": "100000"}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("intake:selection", args=[pk]), form)
+    page = client.get(response.url).content.decode()
+    assert "No portfolio satisfies these limits." in page
+    assert "mandatory projects MUST need 500,000.00 in 2027 but the budget is 100,000.00" in page
+
+
+def test_rejecting_without_a_reason_shows_the_message(client, demo):
+    client.force_login(demo.org.people.pfm)
+    p = demo.org.p1.proposals.get(code="V-3")
+    response = client.post(
+        reverse("intake:proposal-detail", args=[p.pk]),
+        {"action": "transition", "to_state": "rejected", "comment": ""},
+        follow=True,
+    )
+    assert "Say why: a rejection or deferral needs a reason." in response.content.decode()
+    p.refresh_from_db()
+    assert p.state == "submitted"
+
+
+def test_proposal_form_shows_a_bad_year_next_to_the_table(client, demo):
+    client.force_login(demo.org.people.pfm)
+    pk = demo.org.p1.pk
+    data = {
+        "code": "FORM-1",
+        "title": "From the form",
+        "risk_level": "3",
+        "earliest_start": "2027-02",
+        "start_window_months": "0",
+        "duration_months": "6",
+        "flows-TOTAL_FORMS": "2",
+        "flows-INITIAL_FORMS": "0",
+        "flows-0-year": "0",
+        "flows-0-capex": "100.00",
+        "flows-1-year": "0",
+        "flows-1-benefit": "50.00",
+        "demand-TOTAL_FORMS": "0",
+        "demand-INITIAL_FORMS": "0",
+    }
+    response = client.post(reverse("intake:proposal-create", args=[pk]), data)
+    assert response.status_code == 200
+    assert "Row 2: year 0 is given twice." in response.content.decode()
+    data["flows-1-year"] = "1"
+    response = client.post(reverse("intake:proposal-create", args=[pk]), data)
+    proposal = demo.org.p1.proposals.get(code="FORM-1")
+    assert response.url == proposal.get_absolute_url()
+    assert proposal.earliest_start.isoformat() == "2027-02-01"
+
+
+def test_project_tab_shows_the_business_case_it_came_from(client, demo):
+    from pmo.intake import services
+
+    p = demo.org.p1.proposals.get(code="V-1")
+    services.do_transition(demo.org.people.pfm, p, "approved", "Yes")
+    p.refresh_from_db()
+    client.force_login(demo.org.people.pfm)
+    page = client.get(reverse("intake:project-case", args=[p.project_id])).content.decode()
+    assert "From proposal" in page and "V-1" in page and 'id="npv"' in page
