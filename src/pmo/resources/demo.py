@@ -263,6 +263,20 @@ def _assign(ctx, people, generics) -> int:
                         )
                     )
     Assignment.objects.bulk_create(rows, batch_size=2000)
+    # People who sign in report progress on what they are assigned to: they are team
+    # members of those projects.
+    from pmo.accounts.choices import Role
+    from pmo.accounts.models import Membership
+
+    have = set(
+        Membership.objects.filter(project__in=ctx.projects).values_list("user_id", "project_id")
+    )
+    wanted = {
+        (a.resource.user_id, a.task.project_id) for a in rows if a.resource.user_id is not None
+    }
+    Membership.objects.bulk_create(
+        Membership(user_id=u, project_id=p, role=Role.TEAM_MEMBER) for u, p in wanted - have
+    )
     return len(rows)
 
 

@@ -544,4 +544,7 @@ class ApprovalsView(LoginRequiredMixin, TemplateView):
                 messages.success(request, f"{sheet} sent back to {sheet.resource}.")
         except ValidationError as error:
             messages.error(request, _error_text(error))
+        except PermissionDenied as error:
+            # Approval also moves task progress, which needs a right on the project.
+            messages.error(request, str(error))
         return redirect("resources:approvals")
