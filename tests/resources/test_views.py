@@ -1,0 +1,161 @@
+"""Resource pages: what people see, what they may do, and how many queries it takes."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.urls import reverse
+
+from pmo.resources import services
+from pmo.resources.models import Timesheet, TimesheetEntry
+from pmo.resources.views import parse_hours
+
+from .conftest import make_task
+
+MONDAY = dt.date(2026, 3, 2)
+
+
+def test_heatmap_marks_the_over_allocated_week_and_drills_down(pool, client):
+    a = make_task(pool, "Build API", days=5)
+    b = make_task(pool, "Build UI", days=5)
+    services.do_assign(pool.people.admin, task=a, resource=pool.dana)
+    services.do_assign(pool.people.admin, task=b, resource=pool.dana)
+    client.force_login(pool.people.pm_a)
+    page = client.get(reverse("resources:heatmap"), {"start": "2026-03-02", "periods": 2})
+    html = page.content.decode()
+    row = re.search(r'<tr data-row="Dana Dev">(.*?)</tr>', html, re.S).group(1)
+    assert re.findall(r'class="heat l\d( over)?', row) == [" over", ""]
+    assert "200%" in row
+    cell = client.get(
+        reverse("resources:heatmap-cell"),
+        {"key": f"resource-{pool.dana.pk}", "start": "2026-03-02", "end": "2026-03-08"},
+    )
+    text = cell.content.decode()
+    assert "80.0 h</strong> of work for <strong>40.0 h" in text
+    assert "Over-allocated on 5 days" in text
+    assert "Build API" in text and "Build UI" in text
+
+
+def test_heatmap_query_count_does_not_grow_with_people(pool, client, django_assert_max_num_queries):
+    client.force_login(pool.people.admin)
+    with django_assert_max_num_queries(16):
+        client.get(reverse("resources:heatmap"), {"group": "skill"})
+
+
+def test_team_tab_lists_assignments_and_leveling_needs_change_right(pool, client):
+    task = make_task(pool, "Build API", days=5)
+    services.do_assign(pool.people.admin, task=task, resource=pool.dana, units_pct=50)
+    client.force_login(pool.people.member_a)
+    page = client.get(reverse("resources:team", args=[pool.a.pk]))
+    assert page.status_code == 200
+    assert "Dana Dev" in page.content.decode()
+    assert 'id="level-button"' not in page.content.decode()
+    denied = client.post(reverse("resources:leveling-start", args=["project", pool.a.pk]))
+    assert denied.status_code == 403
+
+
+def test_team_tab_of_a_project_one_cannot_see_is_404(pool, client):
+    client.force_login(pool.people.member_a)
+    assert client.get(reverse("resources:team", args=[pool.c.pk])).status_code == 404
+
+
+def test_assign_through_the_team_tab_reports_a_duplicate(pool, client):
+    task = make_task(pool, "Build API", days=5)
+    client.force_login(pool.people.pm_a)
+    url = reverse("resources:team", args=[pool.a.pk])
+    data = {
+        "what": "assign",
+        "task": task.pk,
+        "resource": pool.dana.pk,
+        "units_pct": 50,
+        "contour": "flat",
+    }
+    client.post(url, data)
+    page = client.post(url, data, follow=True)
+    assert "Dana Dev is already assigned to &#x27;Build API&#x27;." in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [("7.5", 450), ("7,5", 450), ("7:30", 450), ("7h30", 450), ("", 0), ("0.25", 15)],
+)
+def test_hours_are_typed_the_way_people_type_them(text, minutes):
+    assert parse_hours(text) == minutes
+
+
+def test_hours_that_are_not_hours_are_refused():
+    with pytest.raises(ValueError, match="'abc' is not a number of hours"):
+        parse_hours("abc")
+    with pytest.raises(ValueError, match="'25': a day holds 0 to 24 hours"):
+        parse_hours("25")
+
+
+def test_timesheet_page_saves_and_submits_the_week(pool, client):
+    task = make_task(pool, "Build API", days=10)
+    assignment = services.do_assign(pool.people.admin, task=task, resource=pool.dana)
+    client.force_login(pool.people.member_a)
+    page = client.get(reverse("resources:timesheet"), {"week": "2026-03-04"})
+    assert f'name="h-{assignment.pk}-0"' in page.content.decode()
+    client.post(
+        reverse("resources:timesheet"),
+        {
+            "week": "2026-03-02",
+            f"h-{assignment.pk}-0": "7:30",
+            f"h-{assignment.pk}-1": "8",
+            "action": "submit",
+        },
+    )
+    sheet = Timesheet.objects.get()
+    assert (sheet.week_start, sheet.status) == (MONDAY, "submitted")
+    assert sorted(TimesheetEntry.objects.values_list("day", "minutes")) == [
+        (dt.date(2026, 3, 2), 450),
+        (dt.date(2026, 3, 3), 480),
+    ]
+
+
+def test_a_bad_cell_names_the_task_and_the_day(pool, client):
+    task = make_task(pool, "Build API", days=10)
+    assignment = services.do_assign(pool.people.admin, task=task, resource=pool.dana)
+    client.force_login(pool.people.member_a)
+    page = client.post(
+        reverse("resources:timesheet"),
+        {"week": "2026-03-02", f"h-{assignment.pk}-2": "lots", "action": "save"},
+        follow=True,
+    )
+    assert "&#x27;Build API&#x27;, Wed 04 Mar: &#x27;lots&#x27; is not a number of hours" in (
+        page.content.decode()
+    )
+    assert not TimesheetEntry.objects.exists()
+
+
+def test_someone_outside_the_pool_has_no_timesheet(pool, client):
+    client.force_login(pool.people.outsider)
+    page = client.get(reverse("resources:timesheet"))
+    assert "You are not in the resource pool" in page.content.decode()
+
+
+def test_pool_pages_are_for_pmo_admins_to_change(pool, client):
+    client.force_login(pool.people.pm_a)
+    assert client.get(reverse("resources:resource-create")).status_code == 403
+    client.force_login(pool.people.admin)
+    page = client.post(
+        reverse("resources:resource-create"),
+        {"kind": "role", "name": "Tester (generic)", "units": 1, "availability_pct": 100},
+    )
+    assert "A generic role resource needs the role it stands for." in page.content.decode()
+
+
+def test_every_page_renders(pool, client):
+    client.force_login(pool.people.admin)
+    for name, args in [
+        ("resources:heatmap", []),
+        ("resources:pool", []),
+        ("resources:resource-detail", [pool.dana.pk]),
+        ("resources:find", []),
+        ("resources:metrics", []),
+        ("resources:team", [pool.a.pk]),
+        ("resources:program-leveling", [pool.g1.pk]),
+        ("resources:timesheet", []),
+        ("resources:approvals", []),
+    ]:
+        assert client.get(reverse(name, args=args)).status_code == 200, name
