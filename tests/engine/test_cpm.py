@@ -455,3 +455,20 @@ def test_the_engine_imports_no_django_and_no_other_pmo_module():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+@pytest.mark.parametrize("direction", ["forward", "backward"])
+def test_long_schedules_grow_the_calendar_range(direction):
+    # Twenty years of work on two copies of the standard calendar: the instant model
+    # must widen its compiled range (into the past when scheduling backward).
+    year = 480 * 250
+    links = [(i, i + 1, FS, 600, ELAPSED if i % 2 else WORK) for i in range(19)]
+    kwargs = {"direction": direction, "start": MONDAY, "finish": MONDAY}
+    a = cpm([year] * 20, links, calendars=[STANDARD], **kwargs)
+    b = cpm([year] * 20, links, calendars=[STANDARD, STANDARD], calendar=[0, 1] * 10, **kwargs)
+    assert table(a) == table(b)
+    assert a.all_dates()["late_finish"].tolist() == b.all_dates()["late_finish"].tolist()
+    # 2,400,000 minutes of work and 6,000 of working lags, 2,400 a week, are 7,017.5
+    # days; each of the 9 elapsed lags adds at most a weekend.
+    span = (a.dates("finish")[-1] - a.dates("start")[0]) / np.timedelta64(1, "D")
+    assert 7017 <= span <= 7017.5 + 9 * 3
