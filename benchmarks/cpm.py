@@ -224,7 +224,8 @@ def main(argv: list[str]) -> None:
     peer_seconds = networkx_seconds(peer_data)
 
     bpe = mem / (n + links) if mem >= 0 else -1.0
-    print(f"cpm benchmark (threads: {os.cpu_count()} cpus, numba cache: {jit_cached})")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"cpm benchmark ({os.cpu_count()} cpus, load average {load}, numba cache: {jit_cached})")
     print("JIT compilation loaded during an untimed warm-up; network generation not timed")
     print(f"{'what':<44}{'n':>10}{'links':>10}{'seconds':>10}")
     print(f"{'pmo: compile+CPM+floats+critical+dates':<44}{n:>10}{links:>10}{seconds:>10.3f}")
