@@ -260,7 +260,7 @@ class SelectionView(PortfolioMixin, TemplateView):
             ),
             candidates=[p for p in figures.proposals if p.selectable],
             roles=selectors.roles_of(self.portfolio),
-            role_form=kwargs.get("role_form") or RoleForm(),
+            role_form=kwargs.get("role_form") or RoleForm(prefix="role"),
             demand_by_year=selectors.candidate_spend(figures),
         )
         return context
@@ -270,7 +270,7 @@ class SelectionView(PortfolioMixin, TemplateView):
 
         require(request.user, Action.CHANGE, self.portfolio)
         if "role" in request.POST:
-            role_form = RoleForm(request.POST)
+            role_form = RoleForm(request.POST, prefix="role")
             if role_form.is_valid():
                 try:
                     services.do_save_role(request.user, self.portfolio, **role_form.cleaned_data)
