@@ -72,6 +72,10 @@ class RiskForm(forms.ModelForm):
             del self.fields["status"]
             del self.fields["note"]
 
+    def validate_constraints(self):
+        # The service checks the ranges and names the field and the values at fault.
+        return
+
 
 class ActionForm(forms.ModelForm):
     class Meta:

@@ -14,7 +14,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from pmo.core.choices import Action
-from pmo.core.permissions import can
+from pmo.core.permissions import can, require
 from pmo.core.views import ServiceFormView
 from pmo.portfolios.selectors import visible_portfolios, visible_programs, visible_projects
 from pmo.schedules.models import ProjectSchedule, Task
@@ -113,6 +113,7 @@ class RiskCreateView(ServiceFormView):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             self.scope = get_scope(request.user, kwargs["level"], kwargs["pk"])
+            require(request.user, Action.CONTRIBUTE, self.scope)
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
@@ -194,10 +195,10 @@ class RiskUpdateView(ServiceFormView):
         data = dict(form.cleaned_data)
         tasks = data.pop("tasks", None)
         note = data.pop("note", "")
-        # The form edited the instance in place; the service re-validates and saves it.
-        return services.do_update_risk(
-            self.request.user, self.instance, note=note, tasks=tasks, **data
-        )
+        # The form has already written into its instance: the service gets the stored
+        # risk so that it sees which scores changed.
+        stored = selectors.visible_risks(self.request.user).get(pk=self.instance.pk)
+        return services.do_update_risk(self.request.user, stored, note=note, tasks=tasks, **data)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(title=f"Edit {self.instance}", **kwargs)
@@ -276,6 +277,7 @@ class RaidCreateView(ServiceFormView):
             raise Http404("Unknown RAID kind.")
         if request.user.is_authenticated:
             self.scope = get_scope(request.user, kwargs["level"], kwargs["pk"])
+            require(request.user, Action.CONTRIBUTE, self.scope)
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
@@ -495,5 +497,5 @@ class EstimatesView(LoginRequiredMixin, View):
 
 
 def _days(minutes: int, per_day: int) -> str:
-    value = Decimal(minutes) / per_day
-    return f"{value.normalize():f}" if value == value.to_integral() else f"{value:.2f}"
+    value = (Decimal(minutes) / per_day).quantize(Decimal("0.01"))
+    return f"{value.normalize():f}"
