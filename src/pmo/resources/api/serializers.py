@@ -101,12 +101,16 @@ class AssignmentSerializer(serializers.ModelSerializer):
             "actual_cost",
         ]
         read_only_fields = ["actual_minutes", "actual_cost"]
+        # The service says which pair is taken, in words.
+        validators = []
 
 
 class BookingSerializer(serializers.ModelSerializer):
     class Meta:
         model = Booking
         fields = ["id", "project", "resource", "month", "hours", "kind", "note"]
+        # Booking the same month again updates it (the service upserts).
+        validators = []
 
 
 class TimesheetEntrySerializer(serializers.ModelSerializer):
