@@ -751,6 +751,17 @@ def _solver_summary(figures, problem, selection, greedy_value: float | None) -> 
     }
 
 
+def frontier_factors(points: int) -> list[float]:
+    """Budget multipliers from 0.1 to 2, one of them exactly 1: the scenario's own budget
+    is a point of its frontier, so the chart never draws it between two samples.
+    """
+    n = max(2, points)
+    factors = [0.1 + k * (2.0 - 0.1) / (n - 1) for k in range(n)]
+    nearest = min(range(n), key=lambda k: abs(factors[k] - 1.0))
+    factors[nearest] = 1.0
+    return sorted({round(f, 6) for f in factors})
+
+
 def optimise(
     actor,
     portfolio: Portfolio,
@@ -796,9 +807,7 @@ def optimise(
     if rows and any(v is not None for v in (limits.total, limits.capex, limits.opex)):
         say(45, "Tracing the efficient frontier")
         points = efficient_frontier(
-            problem,
-            points=max(2, frontier_points),
-            time_limit=max(2.0, time_limit),
+            problem, frontier_factors(frontier_points), time_limit=max(2.0, time_limit)
         )
         # the sum of the limits actually set: open years carry a ceiling, not a budget
         base = sum(v for row in (limits.total, limits.capex, limits.opex) for v in row or () if v)

@@ -45,8 +45,8 @@
   function scenario(d) {
     if (d.frontier.length) {
       const datasets = [
-        { label: "Optimiser", data: d.frontier.map((p) => ({ x: p.budget, y: p.value })), borderColor: BRAND, backgroundColor: BRAND, showLine: true, tension: 0.15 },
-        { label: "Greedy ranking", data: d.frontier.filter((p) => p.greedy !== null).map((p) => ({ x: p.budget, y: p.greedy })), borderColor: GREY, backgroundColor: GREY, borderDash: [6, 4], showLine: true },
+        { label: "Optimiser", data: d.frontier.map((p) => ({ x: p.budget, y: p.value })), borderColor: BRAND, backgroundColor: BRAND, showLine: true, stepped: "after" },
+        { label: "Greedy ranking", data: d.frontier.filter((p) => p.greedy !== null).map((p) => ({ x: p.budget, y: p.greedy })), borderColor: GREY, backgroundColor: GREY, borderDash: [6, 4], showLine: true, stepped: "after" },
       ];
       if (d.chosen.budget && d.chosen.value !== null && d.chosen.value !== undefined) {
         datasets.push({ label: "This scenario", data: [{ x: d.chosen.budget, y: d.chosen.value }], pointRadius: 8, pointStyle: "rectRot", backgroundColor: RED, borderColor: RED });
