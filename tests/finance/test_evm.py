@@ -98,8 +98,10 @@ def test_mpug_snapshot_stores_spi_one_but_two_months_late(mpug, org):
     assert (s.sv, s.spi) == (0, 1.0)
     assert s.cv == -300_000_00
     assert s.cpi == pytest.approx(1 / 1.3)
-    assert (s.pd, s.es, s.at, s.sv_t) == (10.0, 10.0, 12.0, -2.0)
-    assert s.spi_t == pytest.approx(10 / 12)
+    # A project's snapshot keeps earned schedule in days: planned 1 Jan - 31 Oct 2024
+    # (305 days), done in 366; the two months late are November and December, 61 days.
+    assert (s.pd, s.es, s.at, s.sv_t) == (305.0, 305.0, 366.0, -61.0)
+    assert s.spi_t == pytest.approx(305 / 366)
     assert s.planned_finish_date == dt.date(2024, 10, 31)
     assert s.forecast_finish_date == dt.date(2024, 12, 31)
     assert record.formula_version == "pmo.evm/1"
@@ -136,6 +138,8 @@ def test_program_and_portfolio_snapshots_sum_money_and_recompute_ratios(fence, o
     f = program.figures
     # Project B: PV 2,000 x 3/4 = 1,500; EV 500; AC 700.
     assert (f["pv"], f["ev"], f["ac"]) == (4500_00, 3000_00, 3500_00)
+    project_a = next(r for r in records if r.project_id == org.a.pk).snapshot()
+    assert (project_a.es, project_a.spi_t) == (2.5, pytest.approx(5 / 6))
     assert f["cpi"] == pytest.approx(3000 / 3500)
     portfolio = next(r for r in records if r.scope == "portfolio")
     assert portfolio.portfolio_id == org.p1.pk and portfolio.figures["bac"] == 6000_00

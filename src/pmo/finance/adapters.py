@@ -35,7 +35,7 @@ def to_cents(amount: Decimal | int | float | None) -> int:
 def from_cents(cents: int | float | None) -> Decimal | None:
     if cents is None:
         return None
-    return (Decimal(int(round(cents))) / 100).quantize(CENT)
+    return (Decimal(round(cents)) / 100).quantize(CENT)
 
 
 def _day(value: dt.datetime | None) -> dt.date | None:
@@ -114,26 +114,24 @@ def rate_based_remaining(project_ids, status_date: dt.date) -> dict[int, int]:
     return out
 
 
-def load(
-    project_ids,
-    status_date: dt.date,
-    baseline_number: int | None = None,
-    *,
-    period: str = "month",
-    split_status: bool = True,
-) -> EvmData:
-    """Read baselines, progress, actual costs and forecasts of ``project_ids`` into arrays.
+@dataclass(frozen=True)
+class Raw:
+    """Everything read from the database for a set of projects at one status date."""
 
-    ``period`` "month" gives a grid of calendar months (earned schedule in months, as
-    stored snapshots keep it); with ``split_status`` the status date also ends a period
-    so that PV at a mid-month status date is exact rather than interpolated over the
-    month. ``period`` "day" gives one period per calendar day from the first planned
-    day (earned schedule in days), for the close look at one project.
-    """
-    if period not in ("month", "day"):
-        raise ValueError(f"period must be 'month' or 'day', not {period!r}")
+    status_date: dt.date
+    project_ids: list[int]
+    baselines: dict[int, tuple[int, int]]
+    planned: list[tuple]  # (task id, project id, start, finish, cost) of baselined work
+    progress: dict[int, tuple]  # task id -> (project id, percent, plan cost)
+    finished_on: dict[int, dt.date]
+    spent: list[tuple]  # (project id, task id or None, total) up to the status date
+    future: dict[int, Decimal]  # project id -> forecasts of the months after it
+    by_rates: dict[int, int]
+
+
+def fetch(project_ids, status_date: dt.date, baseline_number: int | None = None) -> Raw:
+    """Read baselines, progress, actual costs and forecasts of ``project_ids`` (six queries)."""
     project_ids = list(project_ids)
-    position = {pk: i for i, pk in enumerate(project_ids)}
     baselines = chosen_baselines(project_ids, baseline_number)
     planned = list(
         BaselineTask.objects.filter(
@@ -143,26 +141,76 @@ def load(
             finish__isnull=False,
         ).values_list("task_id", "baseline__project_id", "start", "finish", "cost")
     )
-    progress = {}
-    finished_on = {}
+    progress, finished_on = {}, {}
     for pk, project_id, percent, cost, actual_finish in Task.objects.filter(
         project_id__in=project_ids, is_summary=False
     ).values_list("pk", "project_id", "percent_complete", "cost", "actual_finish"):
         progress[pk] = (project_id, percent, cost)
         if percent == 100 and actual_finish is not None:
             finished_on[pk] = min(_day(actual_finish), status_date)
-    spent = (
+    spent = list(
         CostEntry.objects.filter(project_id__in=project_ids, date__lte=status_date)
         .values_list("project_id", "task_id")
         .annotate(total=Sum("amount"))
         .order_by()
     )
-    future = (
+    future = dict(
         Forecast.objects.filter(project_id__in=project_ids, month__gt=status_date)
         .values_list("project_id")
         .annotate(total=Sum("amount"))
         .order_by()
     )
+    return Raw(
+        status_date=status_date,
+        project_ids=project_ids,
+        baselines=baselines,
+        planned=planned,
+        progress=progress,
+        finished_on=finished_on,
+        spent=spent,
+        future=future,
+        by_rates=rate_based_remaining(project_ids, status_date),
+    )
+
+
+def load(
+    project_ids,
+    status_date: dt.date,
+    baseline_number: int | None = None,
+    *,
+    period: str = "month",
+    split_status: bool = True,
+) -> EvmData:
+    """Engine input of ``project_ids`` at ``status_date`` (see :func:`build`)."""
+    return build(
+        fetch(project_ids, status_date, baseline_number), period=period, split_status=split_status
+    )
+
+
+def build(
+    raw: Raw,
+    *,
+    period: str = "month",
+    split_status: bool = True,
+    only: list[int] | None = None,
+    earned: dict[int, float] | None = None,
+) -> EvmData:
+    """Arrays for the engine from what :func:`fetch` read.
+
+    ``period`` "month" gives a grid of calendar months (the common grid on which
+    projects add up to programs and portfolios); with ``split_status`` the status date
+    also ends a period, so PV at a mid-month status date is exact rather than
+    interpolated over the month. ``period`` "day" gives one period per calendar day
+    from the first planned day: earned schedule in days, for one project's figures.
+    ``only`` keeps a subset of the projects; ``earned`` replaces the reported percent
+    complete (fraction 0..1 per task id), for reconstructing past periods.
+    """
+    if period not in ("month", "day"):
+        raise ValueError(f"period must be 'month' or 'day', not {period!r}")
+    status_date = raw.status_date
+    project_ids = list(raw.project_ids if only is None else only)
+    position = {pk: i for i, pk in enumerate(project_ids)}
+    planned = [row for row in raw.planned if row[1] in position]
 
     n_tasks = len(planned)
     n = n_tasks + len(project_ids)
@@ -200,22 +248,30 @@ def load(
     ev = np.zeros(n, dtype=np.int64)
     etc = np.zeros(n, dtype=np.int64)
     for row in range(n_tasks):
-        _, percent, _ = progress.get(int(task_ids[row]), (0, 0, 0))
-        ev[row] = round(int(bac[row]) * percent / 100)
-    by_rates = rate_based_remaining(project_ids, status_date)
-    for task_id, (project_id, percent, cost) in progress.items():
+        task_id = int(task_ids[row])
+        if earned is not None:
+            ev[row] = round(int(bac[row]) * earned.get(task_id, 0.0))
+        else:
+            _, percent, _ = raw.progress.get(task_id, (0, 0, 0))
+            ev[row] = round(int(bac[row]) * percent / 100)
+    for task_id, (project_id, percent, cost) in raw.progress.items():
+        if project_id not in position:
+            continue
         # Bottom-up ETC of every task, baselined or added since: remaining work at the
         # resources' rates where it is assigned, else the plan's remaining task cost.
         row = row_of_task.get(task_id, n_tasks + position[project_id])
-        remaining = by_rates.get(task_id)
+        remaining = raw.by_rates.get(task_id)
         if remaining is None:
             remaining = round(to_cents(cost) * (100 - percent) / 100)
         etc[row] += remaining
-    for project_id, total in future:
-        etc[n_tasks + position[project_id]] += to_cents(total)
+    for project_id, total in raw.future.items():
+        if project_id in position:
+            etc[n_tasks + position[project_id]] += to_cents(total)
 
     ac = np.zeros(n, dtype=np.int64)
-    for project_id, task_id, total in spent:
+    for project_id, task_id, total in raw.spent:
+        if project_id not in position:
+            continue
         row = row_of_task.get(task_id) if task_id is not None else None
         if row is None:
             row = n_tasks + position[project_id]
@@ -224,12 +280,13 @@ def load(
     at = float(grid.status_position(status_date))
     task_at = np.full(n, at)
     last_finish = np.full(len(project_ids), -np.inf)
-    for row in range(n_tasks):
-        day = finished_on.get(int(task_ids[row]))
-        if day is not None:
-            task_at[row] = float(grid.status_position(day))
-            p = project_index[row]
-            last_finish[p] = max(last_finish[p], task_at[row])
+    if earned is None:
+        for row in range(n_tasks):
+            day = raw.finished_on.get(int(task_ids[row]))
+            if day is not None:
+                task_at[row] = float(grid.status_position(day))
+                p = project_index[row]
+                last_finish[p] = max(last_finish[p], task_at[row])
     per_project = rollup(EvmInput(pv=pv, ev=ev, ac=ac), project_index, len(project_ids))
     done = (per_project.bac > 0) & (per_project.ev >= per_project.bac) & np.isfinite(last_finish)
     project_at = np.where(done, last_finish, at)
@@ -237,7 +294,9 @@ def load(
     return EvmData(
         status_date=status_date,
         project_ids=project_ids,
-        baseline_numbers={pk: number for pk, (_, number) in baselines.items()},
+        baseline_numbers={
+            pk: number for pk, (_, number) in raw.baselines.items() if pk in position
+        },
         grid=grid,
         month_ends=ends,
         task_ids=task_ids,

@@ -3,14 +3,12 @@ actual costs and EVM snapshots, and a few projects in trouble so the dashboard t
 story (late work, overspend, a forecast over budget).
 """
 
-import dataclasses
 import datetime as dt
 from decimal import Decimal
 
 import numpy as np
 from django.db.models import DecimalField, ExpressionWrapper, F
 
-from pmo.engine.evm import EvmInput
 from pmo.portfolios.choices import ProjectStatus
 from pmo.schedules import services as plan_services
 from pmo.schedules.models import BaselineTask, Task
@@ -245,19 +243,8 @@ def build(ctx) -> None:
         snapshot_dates.insert(0, month_end(cursor))
     stored = 0
     for when in snapshot_dates:
-        data = adapters.load([p.pk for p in every], when, split_status=False)
         done = _earned_history([p.pk for p in every], when)
-        ev = np.array(
-            [
-                round(int(b) * done.get(int(t), 0.0))
-                for t, b in zip(data.task_ids, data.inputs.bac, strict=True)
-            ],
-            dtype=np.int64,
-        )
-        past = dataclasses.replace(
-            data, inputs=EvmInput(pv=data.inputs.pv, ev=ev, ac=data.inputs.ac, etc=data.inputs.etc)
-        )
-        stored += len(take_snapshots(every, when, data=past))
+        stored += len(take_snapshots(every, when, earned=done))
     stored += len(take_snapshots(every, ctx.as_of))
     ctx.say(f"  finance: {stored} EVM snapshots over {HISTORY_MONTHS + 1} status dates")
     ctx.counts["troubled_projects"] = len(troubled)

@@ -13,12 +13,12 @@ from django.utils import timezone
 
 from pmo.core.choices import Action
 from pmo.core.permissions import require
-from pmo.engine.evm import FORMULA_VERSION, evaluate, rollup, snapshot, snapshots
+from pmo.engine.evm import FORMULA_VERSION, evaluate, rollup, snapshot
 
 from . import adapters
 from .choices import CostCategory, CostSource, SnapshotScope
-from .periods import month_end
 from .models import BudgetLine, CostEntry, EvmRecord, Forecast
+from .periods import month_end
 
 BUDGET_FIELDS = {"expenditure", "category", "month", "amount", "description"}
 COST_FIELDS = {
@@ -220,21 +220,26 @@ def take_snapshots(
     status_date: dt.date,
     *,
     baseline_number: int | None = None,
-    data: adapters.EvmData | None = None,
+    earned: dict[int, float] | None = None,
 ) -> list[EvmRecord]:
     """Store the EVM figures of ``projects`` (a list of Project) and of their programs and
-    portfolios at ``status_date``; pass every project of the portfolio, since the program
-    and portfolio figures are the sums of the projects given. Figures already stored for that date are kept as they
-    are: a snapshot is never recomputed, so trends show what was reported at the time.
+    portfolios at ``status_date``; pass every project of the portfolio, since program and
+    portfolio figures are the sums of the projects given.
+
+    A project's figures are computed on its own grid of days (earned schedule in days,
+    as its Money tab shows them); programs and portfolios add their projects' money on
+    a common grid of months. Figures already stored for that date are kept as they are:
+    a snapshot is never recomputed, so trends show what was reported at the time.
+    ``earned`` (fraction done per task id) stands in for reported progress when past
+    periods are reconstructed.
     """
     projects = list(projects)
     if not projects:
         return []
     with transaction.atomic():
-        if data is None:
-            data = adapters.load([p.pk for p in projects], status_date, baseline_number)
-        per_project = data.project_inputs()
-        project_figures = data.project_figures()
+        raw = adapters.fetch([p.pk for p in projects], status_date, baseline_number)
+        monthly = adapters.build(raw, earned=earned)
+        per_project = monthly.project_inputs()
         program_ids = sorted({p.program_id for p in projects if p.program_id})
         portfolio_ids = sorted({p.portfolio_id for p in projects})
         stored = {scope: set() for scope in SnapshotScope.values}
@@ -246,10 +251,7 @@ def take_snapshots(
             )
         records = []
 
-        def add(scope, figures_row, pv_row, *, portfolio_id, program_id=None, project_id=None):
-            own = {"project": project_id, "program": program_id, "portfolio": portfolio_id}[scope]
-            if own in stored[scope]:
-                return
+        def add(scope, figures, pv_row, *, portfolio_id, program_id=None, project_id=None):
             records.append(
                 EvmRecord(
                     scope=scope,
@@ -257,19 +259,20 @@ def take_snapshots(
                     program_id=program_id,
                     project_id=project_id,
                     status_date=status_date,
-                    baseline_number=data.baseline_numbers.get(project_id),
+                    baseline_number=raw.baselines.get(project_id, (None, None))[1],
                     formula_version=FORMULA_VERSION,
-                    figures=figures_row.as_dict(),
-                    pv_curve=adapters.pv_curve(data, pv_row),
+                    figures=figures.as_dict(),
+                    pv_curve=adapters.pv_curve(monthly, pv_row),
                 )
             )
 
-        for i, (project, figures) in enumerate(
-            zip(projects, snapshots(project_figures, grid=data.grid), strict=True)
-        ):
+        for i, project in enumerate(projects):
+            if project.pk in stored[SnapshotScope.PROJECT]:
+                continue
+            days = adapters.build(raw, period="day", only=[project.pk], earned=earned)
             add(
                 SnapshotScope.PROJECT,
-                figures,
+                snapshot(days.project_figures(), grid=days.grid, status_date=status_date),
                 per_project.pv[i],
                 portfolio_id=project.portfolio_id,
                 program_id=project.program_id,
@@ -279,22 +282,20 @@ def take_snapshots(
             (SnapshotScope.PROGRAM, program_ids, "program_id"),
             (SnapshotScope.PORTFOLIO, portfolio_ids, "portfolio_id"),
         ):
-            if not ids:
+            missing = [pk for pk in ids if pk not in stored[scope]]
+            if not missing:
                 continue
             index = {pk: n for n, pk in enumerate(ids)}
             groups = [index.get(getattr(p, key), -1) for p in projects]
             members = [i for i, g in enumerate(groups) if g >= 0]
-            summed = rollup(
-                _rows(per_project, members),
-                [groups[i] for i in members],
-                len(ids),
-            )
-            figures = evaluate(summed, data.at)
-            for n, pk in enumerate(ids):
+            summed = rollup(_rows(per_project, members), [groups[i] for i in members], len(ids))
+            figures = evaluate(summed, monthly.at)
+            for pk in missing:
+                n = index[pk]
                 owner = next(p for p in projects if getattr(p, key) == pk)
                 add(
                     scope,
-                    snapshot(figures, n, grid=data.grid),
+                    snapshot(figures, n, grid=monthly.grid, status_date=status_date),
                     summed.pv[n],
                     portfolio_id=owner.portfolio_id,
                     program_id=pk if scope == SnapshotScope.PROGRAM else None,

@@ -38,14 +38,14 @@ def line_chart(series: list[Series], *, width: int = 640, height: int = 240) -> 
         value = y1 * k / 4
         grid.append(
             format_html(
-                '<line x1="{}" x2="{}" y1="{:.1f}" y2="{:.1f}" stroke="#e3e7ec"/>'
-                '<text x="{}" y="{:.1f}" font-size="9" text-anchor="end" fill="#5f6b7a">{}</text>',
+                '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#e3e7ec"/>'
+                '<text x="{}" y="{}" font-size="9" text-anchor="end" fill="#5f6b7a">{}</text>',
                 left,
                 width - right,
-                y(value),
-                y(value),
+                f"{y(value):.1f}",
+                f"{y(value):.1f}",
                 left - 4,
-                y(value) + 3,
+                f"{y(value) + 3:.1f}",
                 f"{value:,.0f}",
             )
         )
@@ -57,9 +57,9 @@ def line_chart(series: list[Series], *, width: int = 640, height: int = 240) -> 
         if cursor.toordinal() >= x0:
             grid.append(
                 format_html(
-                    '<text x="{:.1f}" y="{}" font-size="9" text-anchor="middle" fill="#5f6b7a">'
+                    '<text x="{}" y="{}" font-size="9" text-anchor="middle" fill="#5f6b7a">'
                     "{}</text>",
-                    x(cursor),
+                    f"{x(cursor):.1f}",
                     height - 8,
                     cursor.strftime("%b %y"),
                 )

@@ -44,3 +44,14 @@ def index_class(value, limits: str = "0.95,0.9"):
         return "rag-none"
     amber, red = (float(x) for x in limits.split(","))
     return "rag-red" if value < red else "rag-amber" if value < amber else "rag-green"
+
+
+@register.filter
+def isodate(value):
+    """A date kept as ISO text in stored figures, back as a date for ``|date``."""
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
