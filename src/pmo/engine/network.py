@@ -157,13 +157,18 @@ def _compile(n, pred, succ, ltype, lag, lkind):  # pragma: no cover - compiled
     # Links by predecessor position, for Kahn's algorithm, as two-word records (link
     # position and successor; lag, type and kind) that share a cache line: the scatter
     # here and the block reads in Kahn's loop are the random accesses of this function.
-    fill = ptr[:-1].copy()
+    # ptr[p] serves as p's fill pointer (fresh memory costs page faults), then the
+    # array is shifted back.
     rec = np.empty((m, 2), dtype=np.int64)
     for k in range(m):
-        j = fill[pred[k]]
-        fill[pred[k]] = j + 1
+        p = pred[k]
+        j = ptr[p]
+        ptr[p] = j + 1
         rec[j, 0] = (np.int64(k) << 32) | succ[k]
         rec[j, 1] = (np.int64(lag[k]) << 8) | (np.int64(ltype[k]) << 4) | lkind[k]
+    for i in range(n, 0, -1):
+        ptr[i] = ptr[i - 1]
+    ptr[0] = 0
     # Kahn's algorithm: each activity popped takes the next label and its links the
     # next CSR entries, so the relabelled CSR is written front to back. The queue is
     # worked a segment at a time (first copy the segment's links, then count down its
@@ -174,7 +179,9 @@ def _compile(n, pred, succ, ltype, lag, lkind):  # pragma: no cover - compiled
     out_ptr = np.empty(n + 1, dtype=np.int64)
     out_succ = np.empty(m, dtype=np.int32)
     link_index = np.empty(m, dtype=np.int64)
-    code = np.empty(m, dtype=np.int64)
+    out_type = np.empty(m, dtype=np.int8)
+    out_lag = np.empty(m, dtype=np.int32)
+    out_kind = np.empty(m, dtype=np.int8)
     tail = 0
     for i in range(n):
         if indeg[i] == 0:
@@ -193,7 +200,10 @@ def _compile(n, pred, succ, ltype, lag, lkind):  # pragma: no cover - compiled
                 word = rec[e, 0]
                 out_succ[j] = word & 0xFFFFFFFF
                 link_index[j] = word >> 32
-                code[j] = rec[e, 1]
+                word = rec[e, 1]
+                out_type[j] = (word >> 4) & 15
+                out_lag[j] = word >> 8
+                out_kind[j] = word & 15
                 j += 1
         for jj in range(first, j):
             v = out_succ[jj]
@@ -205,22 +215,9 @@ def _compile(n, pred, succ, ltype, lag, lkind):  # pragma: no cover - compiled
     if tail < n:
         return 2, tail, order, e32, e64, e32, e8, e32, e8, e64
     out_ptr[n] = j
-    out_type = np.empty(m, dtype=np.int8)
-    out_lag = np.empty(m, dtype=np.int32)
-    out_kind = np.empty(m, dtype=np.int8)
-    _relabel(out_succ, code, rank, out_type, out_lag, out_kind)
+    for j in range(m):
+        out_succ[j] = rank[out_succ[j]]
     return 0, 0, order, rank, out_ptr, out_succ, out_type, out_lag, out_kind, link_index
-
-
-@njit(cache=True)
-def _relabel(succ, code, rank, ltype, lag, lkind):  # pragma: no cover - compiled
-    """Successor positions to labels, link records to columns (independent per link)."""
-    for j in range(succ.shape[0]):
-        succ[j] = rank[succ[j]]
-        c = code[j]
-        ltype[j] = (c >> 4) & 15
-        lag[j] = c >> 8
-        lkind[j] = c & 15
 
 
 def _find_cycle(n: int, pred: I64, succ: I64, done: NDArray[np.int32]) -> list[int]:

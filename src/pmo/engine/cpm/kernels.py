@@ -208,17 +208,18 @@ def _pct(lag, du):  # pragma: no cover - compiled
 
 
 @njit(cache=True)
-def forward(net, act, sc, cs, early, flag):  # pragma: no cover - compiled
+def forward(net, act, sc, cs, early, req, flag):  # pragma: no cover - compiled
     """Early (start, finish) per label, in label (topological) order.
 
-    Requirements are pushed along links into ``req[v] = (start, finish)``. The common
-    case (working model, ASAP/ALAP, not started, working or percent lag) is spelled
-    out: helpers cost calls, the loop runs once per link.
+    Requirements are pushed along links into ``req[v] = (start, finish)``, a scratch
+    array of the same shape as ``early`` (the caller's, as fresh memory costs page
+    faults). The common case (working model, ASAP/ALAP, not started, working or
+    percent lag) is spelled out: helpers cost calls, the loop runs once per link.
     """
     ptr, succ, ltype, lag, lkind, lcal = net
     dur, ctype, state = act[0], act[3], act[8]
     n = dur.shape[0]
-    req = np.full((n, 2), NEG, dtype=np.int64)
+    req[:] = NEG
     lo = max(sc[START], sc[STATUS])
     working = sc[MODE] == WORKING
     for u in range(n):
@@ -494,6 +495,7 @@ def batch(net, act, sc, cs, order, durations, watch, floats, threshold):  # prag
         early = np.empty((n, 2), dtype=np.int64)
         late = np.empty((n, 2), dtype=np.int64)
         fl = np.empty((n, 2), dtype=np.int64)
+        req = np.empty((n, 2), dtype=np.int64)
         d = np.empty(n, dtype=np.int64)
         flag = flags[b]
         for it in range(b * iters // blocks, (b + 1) * iters // blocks):
@@ -501,7 +503,7 @@ def batch(net, act, sc, cs, order, durations, watch, floats, threshold):  # prag
             for i in range(n):
                 d[i] = row[order[i]]
             a = (d, d, act[2], act[3], act[4], act[5], act[6], act[7], act[8])
-            forward(net, a, sc, cs, early, flag)
+            forward(net, a, sc, cs, early, req, flag)
             fin = finish_of(early)
             finishes[it] = fin
             for j in range(watch.shape[0]):

@@ -129,8 +129,9 @@ class PreparedSchedule:
         flag: I64,
     ) -> tuple[NDArray[np.bool_], I64 | None, int, int]:
         net, sc = self._net, self._sc
+        # forward() borrows `late` for scratch: the late pass after it overwrites it.
         if self._opt.direction == "forward":
-            k.forward(net, act, sc, cs, early, flag)
+            k.forward(net, act, sc, cs, early, late, flag)
             early_finish = k.finish_of(early)
             must = self._opt.must_finish_by
             finish = early_finish if must == NO_DATE else must
@@ -143,7 +144,7 @@ class PreparedSchedule:
             early[:, 1] = act[7]
             k.backward(net, act, sc, cs, finish, early, late, fl, False, flag)
             sc[k.START] = k.start_of(late) if early.shape[0] else finish
-            k.forward(net, act, sc, cs, early, flag)
+            k.forward(net, act, sc, cs, early, late, flag)
             early_finish = k.finish_of(early)
             k.backward(net, act, sc, cs, finish, early, late, fl, True, flag)
         if self._opt.critical_path == "longest_path":
