@@ -304,7 +304,7 @@ def summarise(sim: Simulation, inputs: Inputs, run: SimulationRun) -> dict:
         }
         for r, n in zip(inputs.risk_rows, sim.risk_occurrences.tolist(), strict=True)
     ]
-    if sim.cost is not None:
+    if sim.cost is not None and sim.cost.max() > 0:
         cost_edges, cost_counts = sim.cost_histogram(bins=30)
         out["cost"] = {
             "deterministic": _money(sim.deterministic_cost),
