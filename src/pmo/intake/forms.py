@@ -87,12 +87,16 @@ CashFlowFormSet = forms.formset_factory(CashFlowForm, extra=2, can_delete=True)
 DemandFormSet = forms.formset_factory(DemandForm, extra=2, can_delete=True)
 
 
-def formset_rows(formset) -> list[dict]:
-    """The filled, not deleted rows of a valid formset, in order."""
+def formset_rows(formset, amounts: tuple[str, ...] = ()) -> list[dict]:
+    """The filled, not deleted rows of a valid formset, in order; a row whose ``amounts``
+    are all empty (a pre-numbered year left blank) is no row.
+    """
     rows = []
     for form in formset.forms:
         data = form.cleaned_data
         if not data or data.get("DELETE"):
+            continue
+        if amounts and all(data.get(name) in (None, "") for name in amounts):
             continue
         rows.append({k: v for k, v in data.items() if k != "DELETE"})
     return rows

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from pmo.core.choices import Action
@@ -508,7 +509,10 @@ def do_transition(
     comment = (comment or "").strip()
     if to_state in (ProposalState.REJECTED, ProposalState.DEFERRED) and not comment:
         raise ValidationError({"comment": "Say why: a rejection or deferral needs a reason."})
-    if to_state == ProposalState.SUBMITTED and not proposal.cash_flows.exists():
+    has_case = proposal.cash_flows.filter(
+        Q(capex__gt=0) | Q(opex__gt=0) | Q(benefit__gt=0)
+    ).exists()
+    if to_state == ProposalState.SUBMITTED and not has_case:
         raise ValidationError(
             {"cash_flows": f"{proposal.code} has no costs or benefits yet; add its business case."}
         )

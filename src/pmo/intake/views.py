@@ -627,7 +627,7 @@ class ProposalEditView(LoginRequiredMixin, TemplateView):
                     proposal = services.do_update_proposal(
                         request.user,
                         self.proposal,
-                        cash_flows=formset_rows(flows),
+                        cash_flows=formset_rows(flows, ("capex", "opex", "benefit")),
                         demands=formset_rows(demands),
                         **links,
                         **data,
@@ -636,7 +636,7 @@ class ProposalEditView(LoginRequiredMixin, TemplateView):
                     proposal = services.do_create_proposal(
                         request.user,
                         portfolio=self.portfolio,
-                        cash_flows=formset_rows(flows),
+                        cash_flows=formset_rows(flows, ("capex", "opex", "benefit")),
                         demands=formset_rows(demands),
                         **links,
                         **data,
