@@ -22,7 +22,7 @@
       },
       options: {
         maintainAspectRatio: false, spanGaps: true,
-        scales: { x: { ticks: { maxTicksLimit: 12 } }, y: { ticks: { callback: fmt } } },
+        scales: { x: { ticks: { maxTicksLimit: 12 } }, y: { beginAtZero: true, ticks: { callback: fmt } } },
       },
     }));
     const points = JSON.parse(document.getElementById("scatter-data").textContent);
