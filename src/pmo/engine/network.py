@@ -97,7 +97,7 @@ class Network:
         Lag of each CSR link, in the unit given by ``lag_kind``.
     lag_kind : ndarray of int8, shape (m,)
         :class:`LagKind` of each CSR link.
-    link_index : ndarray of int64, shape (m,)
+    link_index : ndarray of int32, shape (m,)
         Position, in the caller's link arrays, of each CSR link.
     """
 
@@ -110,7 +110,7 @@ class Network:
     link_type: NDArray[np.int8]
     lag: NDArray[np.int32]
     lag_kind: NDArray[np.int8]
-    link_index: I64
+    link_index: NDArray[np.int32]
 
     @property
     def m(self) -> int:
@@ -149,7 +149,7 @@ def _compile(n, pred, succ, ltype, lag, lkind):  # pragma: no cover - compiled
         bad_node = p < 0 or p >= n or s < 0 or s >= n
         bad_code = ltype[k] < 0 or ltype[k] > 3 or lkind[k] < 0 or lkind[k] > 3
         if bad_node or bad_code or lag[k] < -2147483647 or lag[k] > 2147483647:
-            return 1, k, e32, e32, e64, e32, e8, e32, e8, e64
+            return 1, k, e32, e32, e64, e32, e8, e32, e8, e32
         ptr[p + 1] += 1
         indeg[s] += 1
     for i in range(n):
@@ -178,7 +178,7 @@ def _compile(n, pred, succ, ltype, lag, lkind):  # pragma: no cover - compiled
     rank = np.empty(n, dtype=np.int32)
     out_ptr = np.empty(n + 1, dtype=np.int64)
     out_succ = np.empty(m, dtype=np.int32)
-    link_index = np.empty(m, dtype=np.int64)
+    link_index = np.empty(m, dtype=np.int32)
     out_type = np.empty(m, dtype=np.int8)
     out_lag = np.empty(m, dtype=np.int32)
     out_kind = np.empty(m, dtype=np.int8)
@@ -213,7 +213,7 @@ def _compile(n, pred, succ, ltype, lag, lkind):  # pragma: no cover - compiled
                 tail += 1
         head = end
     if tail < n:
-        return 2, tail, order, e32, e64, e32, e8, e32, e8, e64
+        return 2, tail, order, e32, e64, e32, e8, e32, e8, e32
     out_ptr[n] = j
     for j in range(m):
         out_succ[j] = rank[out_succ[j]]
@@ -322,6 +322,8 @@ def compile_network(
     if p.ndim != 1:
         raise InvalidNetwork("pred must be one-dimensional")
     m = int(p.shape[0])
+    if max(n, m) >= 2**31:
+        raise InvalidNetwork("labels and link positions are int32: at most 2**31 - 1 of each")
     p = _int_array(p, m, 0, "pred")
     s = _int_array(succ, m, 0, "succ")
     lt = _int_array(link_type, m, int(LinkType.FS), "link_type", np.int8)
