@@ -187,3 +187,25 @@ def test_start_a_simulation_and_read_its_results(api, plan, django_capture_on_co
     )
     assert response.status_code == 400
     assert response.json() == {"iterations": ["Run between 100 and 100,000 iterations."]}
+
+
+def test_portfolio_manager_sets_a_4x4_matrix_and_project_managers_may_not(api, org):
+    url = f"/api/v1/portfolios/{org.p1.pk}/risk-matrix/"
+    default = api(org.people.pm_a).get(url).json()
+    assert default == {
+        "size": 5,
+        "probability_labels": ["Rare", "Unlikely", "Possible", "Likely", "Almost certain"],
+        "impact_labels": ["Negligible", "Minor", "Moderate", "Major", "Severe"],
+        "probability_percent": [10, 30, 50, 70, 90],
+        "amber_from": 5,
+        "red_from": 15,
+    }
+    body = {"size": 4, "probability_labels": list("abcd"), "impact_labels": list("wxyz"),
+            "probability_percent": [10, 40, 70, 95], "amber_from": 4, "red_from": 9}  # fmt: skip
+    assert api(org.people.pm_a).put(url, body, format="json").status_code == 403
+    bad = {**body, "probability_percent": [10, 40, 70]}
+    response = api(org.people.pfm).put(url, bad, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"probability_percent": ["Give exactly 4 values, one per level."]}
+    response = api(org.people.pfm).put(url, body, format="json")
+    assert response.status_code == 200 and response.json() == body

@@ -160,3 +160,29 @@ def test_editing_the_score_in_the_form_adds_to_the_history(client, org):
     ]
     page = client.get(f"/risks/{risk.pk}/").content.decode()
     assert "Second supplier signed" in page
+
+
+def test_register_page_query_count_does_not_grow_with_risks(
+    client, org, django_assert_max_num_queries
+):
+    for n in range(30):
+        make_risk(org.a, title=f"Risk {n}", probability=1 + n % 5, impact=1 + n % 3)
+    client.force_login(org.people.pm_a)
+    with django_assert_max_num_queries(25):
+        response = client.get(f"/projects/{org.a.pk}/risks/")
+    assert response.status_code == 200
+
+
+def test_matrix_page_saves_the_scale(client, org):
+    client.force_login(org.people.pfm)
+    url = f"/portfolios/{org.p1.pk}/risk-matrix/"
+    assert "Almost certain" in client.get(url).content.decode()
+    response = client.post(url, {
+        "size": 3, "probability_labels": "Low, Medium, High", "impact_labels": "Low, Medium, High",
+        "probability_percent": "10, 50, 90", "amber_from": 3, "red_from": 6,
+    })  # fmt: skip
+    assert response.status_code == 302
+    html = client.get(f"/portfolios/{org.p1.pk}/risks/").content.decode()
+    assert "Risk matrix (3×3)" in html
+    client.force_login(org.people.pm_a)
+    assert client.get(url).status_code in (403, 404)

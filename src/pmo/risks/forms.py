@@ -118,3 +118,38 @@ class SimulationForm(forms.Form):
 
 
 DISTRIBUTION_CHOICES = DistributionChoice.choices
+
+
+class CommaList(forms.CharField):
+    """A list typed as comma-separated values."""
+
+    def __init__(self, *, item=str, **kwargs):
+        self.item = item
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        return ", ".join(str(v) for v in value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        parts = [p.strip() for p in text.split(",") if p.strip()]
+        try:
+            return [self.item(p) for p in parts]
+        except ValueError:
+            raise forms.ValidationError("Give numbers separated by commas.") from None
+
+
+class MatrixForm(forms.Form):
+    size = forms.IntegerField(min_value=3, max_value=10, help_text="Levels on each axis.")
+    probability_labels = CommaList(help_text="From the least to the most likely.")
+    impact_labels = CommaList(help_text="From the smallest to the largest impact.")
+    probability_percent = CommaList(
+        item=int, label="Chance of each level (%)", help_text="e.g. 10, 30, 50, 70, 90"
+    )
+    amber_from = forms.IntegerField(min_value=1, label="Amber from score")
+    red_from = forms.IntegerField(min_value=1, label="Red from score")
+
+    def __init__(self, *args, user=None, instance=None, **kwargs):
+        if instance is not None and not kwargs.get("initial"):
+            kwargs["initial"] = {name: getattr(instance, name) for name in self.base_fields}
+        super().__init__(*args, **kwargs)

@@ -29,6 +29,7 @@ urlpatterns = [
         views.RegisterView.as_view(level="portfolio"),
         name="portfolio-risks",
     ),
+    path("portfolios/<int:pk>/risk-matrix/", views.MatrixView.as_view(), name="matrix"),
     path("<str:level>/<int:pk>/risks/new/", views.RiskCreateView.as_view(), name="risk-create"),
     path("<str:level>/<int:pk>/raid/new/", views.RaidCreateView.as_view(), name="raid-create"),
     path("projects/<int:pk>/risk-analysis/", views.AnalysisView.as_view(), name="analysis"),

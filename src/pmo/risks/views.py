@@ -22,7 +22,7 @@ from pmo.schedules.models import ProjectSchedule, Task
 from . import selectors, services
 from .choices import ActionStatus, DistributionChoice, RaidKind, RunStatus
 from .filtersets import RiskFilterSet
-from .forms import ActionForm, EscalateForm, RaidForm, RiskForm, SimulationForm
+from .forms import ActionForm, EscalateForm, MatrixForm, RaidForm, RiskForm, SimulationForm
 from .models import RiskAction, SimulationRun, TaskEstimate
 
 SCOPES = {"project": visible_projects, "program": visible_programs, "portfolio": visible_portfolios}
@@ -70,6 +70,7 @@ class RegisterView(LoginRequiredMixin, TemplateView):
                     ("dependency", "Dependencies"),
                 ],
                 "can_contribute": can(request.user, Action.CONTRIBUTE, scope),
+                "can_change": can(request.user, Action.CHANGE, scope),
                 "open_count": sum(1 for r in table if r.status == "open"),
                 "tab": "risks",
                 self.level: scope,
@@ -499,3 +500,29 @@ class EstimatesView(LoginRequiredMixin, View):
 def _days(minutes: int, per_day: int) -> str:
     value = (Decimal(minutes) / per_day).quantize(Decimal("0.01"))
     return f"{value.normalize():f}"
+
+
+class MatrixView(ServiceFormView):
+    """A portfolio's probability x impact scale and its rating thresholds."""
+
+    form_class = MatrixForm
+    template_name = "risks/form.html"
+    success_message = "Risk matrix saved."
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.portfolio = get_scope(request.user, "portfolio", kwargs["pk"])
+            require(request.user, Action.CHANGE, self.portfolio)
+            self.instance = selectors.matrix_for(self.portfolio.pk)
+        return super().dispatch(request, *args, **kwargs)
+
+    def perform(self, form):
+        return services.do_set_matrix(self.request.user, self.portfolio, **form.cleaned_data)
+
+    def get_success_url(self, obj=None):
+        return scope_url("portfolio", self.portfolio.pk)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(title=f"Risk matrix of {self.portfolio}", **kwargs)
+        context["instance"] = None
+        return context

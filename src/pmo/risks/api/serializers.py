@@ -142,3 +142,12 @@ class SimulationRunSerializer(serializers.ModelSerializer):
             "job", "results", "error", "took_seconds", "created_by", "created_at", "finished_at",
         ]  # fmt: skip
         read_only_fields = fields
+
+
+class RiskMatrixSerializer(serializers.Serializer):
+    size = serializers.IntegerField(min_value=3, max_value=10)
+    probability_labels = serializers.ListField(child=serializers.CharField())
+    impact_labels = serializers.ListField(child=serializers.CharField())
+    probability_percent = serializers.ListField(child=serializers.IntegerField())
+    amber_from = serializers.IntegerField(min_value=1)
+    red_from = serializers.IntegerField(min_value=1)

@@ -4,12 +4,14 @@ from .views import (
     EstimatesView,
     RaidItemViewSet,
     RiskActionViewSet,
+    RiskMatrixView,
     RiskViewSet,
     SimulationRunViewSet,
     StartSimulationView,
 )
 
 urlpatterns = [
+    path("portfolios/<int:pk>/risk-matrix/", RiskMatrixView.as_view(), name="risk-matrix"),
     path("projects/<int:pk>/estimates/", EstimatesView.as_view(), name="project-estimates"),
     path(
         "projects/<int:pk>/risk-simulations/",

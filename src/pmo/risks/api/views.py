@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from pmo.core.api import ScopedObjectPermission
-from pmo.portfolios.selectors import visible_projects
+from pmo.portfolios.selectors import visible_portfolios, visible_projects
 
 from .. import selectors, services
 from ..filtersets import RaidFilterSet, RiskFilterSet
@@ -19,6 +19,7 @@ from .serializers import (
     EstimatesSerializer,
     RaidItemSerializer,
     RiskActionSerializer,
+    RiskMatrixSerializer,
     RiskSerializer,
     SimulationRunSerializer,
     SimulationStartSerializer,
@@ -198,3 +199,20 @@ class StartSimulationView(APIView):
         run = services.do_start_simulation(request.user, project, **body.validated_data)
         run.refresh_from_db()
         return Response(SimulationRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
+
+
+class RiskMatrixView(APIView):
+    """A portfolio's probability x impact scale (default 5 x 5) and rating thresholds."""
+
+    @extend_schema(responses=RiskMatrixSerializer)
+    def get(self, request, pk):
+        portfolio = get_object_or_404(visible_portfolios(request.user), pk=pk)
+        return Response(RiskMatrixSerializer(selectors.matrix_for(portfolio.pk)).data)
+
+    @extend_schema(request=RiskMatrixSerializer, responses=RiskMatrixSerializer)
+    def put(self, request, pk):
+        portfolio = get_object_or_404(visible_portfolios(request.user), pk=pk)
+        body = RiskMatrixSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        matrix = services.do_set_matrix(request.user, portfolio, **body.validated_data)
+        return Response(RiskMatrixSerializer(matrix).data)
