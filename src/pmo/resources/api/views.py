@@ -29,6 +29,7 @@ from ..models import (
     OrgUnit,
     ResourceSkill,
     Skill,
+    Timesheet,
 )
 from ..workload import week_start
 from .serializers import (
@@ -259,7 +260,11 @@ class TimesheetViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = TimesheetSerializer
     filterset_fields = ["resource", "status", "week_start"]
 
+    queryset = Timesheet.objects.none()  # for the schema; requests use get_queryset
+
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Timesheet.objects.none()
         return selectors.visible_timesheets(self.request.user).prefetch_related("entries")
 
     def _own_resource(self):
