@@ -136,7 +136,9 @@ def bubble_points(figures, states=None) -> list[dict]:
     top = max((float(p.cost) for p in figures.proposals), default=0.0) or 1.0
     return [
         {
-            "x": p.risk_level,
+            # a small fixed offset keeps proposals of one risk level from hiding each other
+            "x": p.risk_level + ((k % 5) - 2) * 0.07,
+            "risk": p.risk_level,
             "y": round(p.value, 1),
             "r": round(4 + 18 * (float(p.cost) / top) ** 0.5, 1),
             "code": p.code,
@@ -144,7 +146,7 @@ def bubble_points(figures, states=None) -> list[dict]:
             "cost": f"{p.cost:,.0f}",
             "state": p.state,
         }
-        for p in figures.proposals
+        for k, p in enumerate(figures.proposals)
         if states is None or p.state in states
     ]
 

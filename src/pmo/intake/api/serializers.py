@@ -78,8 +78,8 @@ class ProposalSerializer(serializers.ModelSerializer):
         read_only_fields = ["state", "project", "decided_by", "decided_at"]
 
     def get_figures(self, proposal) -> FiguresSerializer:
-        figures = self.context.get("figures", {}).get(proposal.portfolio_id)
-        me = figures.by_code.get(proposal.code) if figures else None
+        figures = self.context.get("figures")
+        me = None if figures is None else figures[proposal.portfolio_id].by_code.get(proposal.code)
         if me is None:
             return None
         return FiguresSerializer(

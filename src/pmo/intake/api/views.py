@@ -51,6 +51,16 @@ def _split(data: dict) -> tuple[dict, dict]:
     return data, extra
 
 
+class FiguresByPortfolio(dict):
+    """Live figures of each portfolio a response touches, computed once per request."""
+
+    def __missing__(self, portfolio_id):
+        from pmo.portfolios.models import Portfolio
+
+        self[portfolio_id] = selectors.portfolio_figures(Portfolio.objects.get(pk=portfolio_id))
+        return self[portfolio_id]
+
+
 class ProposalViewSet(viewsets.ModelViewSet):
     """Proposals of the portfolios the caller holds a role on, with live figures (weighted
     score, NPV at the portfolio's discount rate, IRR, payback, ROI). Creating needs the
@@ -68,21 +78,7 @@ class ProposalViewSet(viewsets.ModelViewSet):
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
-        if getattr(self, "swagger_fake_view", False) or not self.request.user.is_authenticated:
-            return context
-        cache: dict = {}
-
-        class Lazy(dict):
-            def get(self, portfolio_id, default=None):
-                if portfolio_id not in cache:
-                    from pmo.portfolios.models import Portfolio
-
-                    cache[portfolio_id] = selectors.portfolio_figures(
-                        Portfolio.objects.get(pk=portfolio_id)
-                    )
-                return cache[portfolio_id]
-
-        context["figures"] = Lazy()
+        context["figures"] = FiguresByPortfolio()
         return context
 
     def perform_create(self, serializer):

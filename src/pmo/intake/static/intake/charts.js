@@ -21,10 +21,10 @@
       })) },
       options: {
         scales: {
-          x: { min: 0.5, max: 5.5, title: { display: true, text: "Risk (1 very low – 5 very high)" }, ticks: { stepSize: 1 } },
+          x: { min: 0, max: 6, title: { display: true, text: "Risk (1 very low – 5 very high)" }, ticks: { stepSize: 1, callback: (v) => (v >= 1 && v <= 5 ? v : "") } },
           y: { title: { display: true, text: "Value" } },
         },
-        plugins: { tooltip: { callbacks: { label: (c) => `${c.raw.code} ${c.raw.title}: value ${c.raw.y}, risk ${c.raw.x}, cost ${c.raw.cost}` } } },
+        plugins: { tooltip: { callbacks: { label: (c) => `${c.raw.code} ${c.raw.title}: value ${c.raw.y}, risk ${c.raw.risk}, cost ${c.raw.cost}` } } },
       },
     });
   }
