@@ -114,3 +114,26 @@ def test_backward_plans_are_refused(chain):
     ProjectSchedule.objects.filter(project=chain.a).update(direction="backward")
     with pytest.raises(ValidationError, match="forward-scheduled plans only"):
         run(chain)
+
+
+def test_started_task_replays_its_remaining_work_like_the_plan(chain):
+    import datetime as dt
+
+    utc = dt.UTC
+    plan_services.do_update_schedule_settings(
+        chain.people.pm_a, chain.a, status_date=dt.datetime(2026, 3, 3, 12, tzinfo=utc)
+    )
+    plan_services.do_update_task(
+        chain.people.pm_a, chain.design,
+        actual_start=dt.datetime(2026, 3, 2, 8, tzinfo=utc), percent_complete=25,
+    )  # fmt: skip
+    TaskEstimate.objects.create(
+        task=chain.design, optimistic_minutes=2 * DAY, most_likely_minutes=2 * DAY,
+        pessimistic_minutes=2 * DAY,
+    )  # fmt: skip
+    out = run(chain).results
+    # Three quarters of Design (12 h) remain from Tuesday noon: Design ends Wednesday
+    # 17:00 and Build the next Monday 17:00, as the plan itself says.
+    assert out["plan_finish"] == "2026-03-09T17:00:00+00:00"
+    assert out["deterministic_finish"] == out["plan_finish"]
+    assert set(out["percentiles"].values()) == {out["plan_finish"]}
