@@ -298,3 +298,50 @@ def test_find_people_by_skill_and_availability(pool):
     found = selectors.find_people(skill=python, min_level=3, start=week[0], end=week[1], hours=30)
     assert found == []
     assert DAY == 480
+
+
+def test_level_within_slack_keeps_the_finish_and_reports_what_remains(
+    pool, django_capture_on_commit_callbacks
+):
+    admin = pool.people.admin
+    api = make_task(pool, "Build API", days=2)
+    ui = make_task(pool, "Build UI", days=1)
+    docs = make_task(pool, "Write docs", days=3)
+    services.do_assign(admin, task=api, resource=pool.dana)
+    services.do_assign(admin, task=ui, resource=pool.dana)
+    services.do_assign(admin, task=docs, resource=pool.tom)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.do_start_leveling(admin, project=pool.a, mode="slack")
+    run.refresh_from_db()
+    # The UI has two days of float behind the 3-day tasks: it moves into them.
+    [move] = run.preview["moves"]
+    assert (move["task"], move["shift_days"], move["new_start"]) == (
+        "Build UI",
+        2,
+        at(4).isoformat(),
+    )
+    assert run.preview["finishes"][0]["delay_days"] == 0
+    assert run.preview["conflicts"] == []
+
+
+def test_level_within_slack_names_the_overload_it_cannot_resolve(
+    pool, django_capture_on_commit_callbacks
+):
+    admin = pool.people.admin
+    for name in ("Build API", "Build UI"):
+        task = make_task(pool, name, days=2)
+        services.do_assign(admin, task=task, resource=pool.dana)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.do_start_leveling(admin, project=pool.a, mode="slack")
+    run.refresh_from_db()
+    assert run.preview["moves"] == []
+    assert run.preview["conflicts"] == [
+        {
+            "resource": "Dana Dev",
+            "from": "2026-03-02",
+            "to": "2026-03-03",
+            "load_pct": 200,
+            "capacity_pct": 100,
+            "tasks": ["Build API", "Build UI"],
+        }
+    ]
