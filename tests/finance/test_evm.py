@@ -79,7 +79,9 @@ def mpug(org):
     rows = []
     for month, end in enumerate(ends, start=1):
         finished = "2024-12-31" if month == 10 else f"2024-{end}"
-        rows.append((f"Module {month}", f"2024-{month:02d}-01", f"2024-{end}", "100000", 100, finished))
+        rows.append(
+            (f"Module {month}", f"2024-{month:02d}-01", f"2024-{end}", "100000", 100, finished)
+        )
     tasks = build_plan(org.a, rows)
     for task in tasks:
         CostEntry.objects.create(
@@ -90,9 +92,7 @@ def mpug(org):
 
 def test_mpug_snapshot_stores_spi_one_but_two_months_late(mpug, org):
     (record,) = [
-        r
-        for r in services.take_snapshots([org.a], dt.date(2024, 12, 31))
-        if r.scope == "project"
+        r for r in services.take_snapshots([org.a], dt.date(2024, 12, 31)) if r.scope == "project"
     ]
     s = record.snapshot()
     assert (s.sv, s.spi) == (0, 1.0)

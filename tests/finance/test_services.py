@@ -33,9 +33,7 @@ def test_budget_line_is_money_in_decimal_and_one_per_month(org):
             amount="1",
         )
     assert error.value.message_dict == {
-        "month": [
-            "PRJ-A already has a Capex Labour budget for February 2026; change that line."
-        ]
+        "month": ["PRJ-A already has a Capex Labour budget for February 2026; change that line."]
     }
 
 
@@ -74,16 +72,19 @@ def test_cost_entry_rules(org):
     other = Task.objects.create(project=org.b, name="Elsewhere")
     with pytest.raises(ValidationError) as error:
         services.do_add_cost_entry(
-            org.people.pm_a, org.a, task=other, category="labour", date=dt.date(2026, 1, 5), amount=1
+            org.people.pm_a,
+            org.a,
+            task=other,
+            category="labour",
+            date=dt.date(2026, 1, 5),
+            amount=1,
         )
     assert error.value.message_dict == {
         "task": [f"Task {other.pk} belongs to another project, not to PRJ-A."]
     }
     future = dt.date.today() + dt.timedelta(days=3)
     with pytest.raises(ValidationError) as error:
-        services.do_add_cost_entry(
-            org.people.pm_a, org.a, category="labour", date=future, amount=1
-        )
+        services.do_add_cost_entry(org.people.pm_a, org.a, category="labour", date=future, amount=1)
     assert error.value.message_dict == {
         "date": [f"An actual cost cannot be dated in the future ({future:%d %b %Y})."]
     }
@@ -116,10 +117,18 @@ def test_cost_position_plan_actual_forecast_at_a_date(org):
         BudgetLine.objects.create(
             project=org.a, category="labour", month=dt.date(2026, month, 1), amount=amount
         )
-    CostEntry.objects.create(project=org.a, category="labour", date=dt.date(2026, 1, 20), amount="900")
-    CostEntry.objects.create(project=org.a, category="labour", date=dt.date(2026, 2, 10), amount="700")
-    CostEntry.objects.create(project=org.a, category="labour", date=dt.date(2026, 2, 20), amount="50")
-    Forecast.objects.create(project=org.a, category="labour", month=dt.date(2026, 3, 1), amount="1500")
+    CostEntry.objects.create(
+        project=org.a, category="labour", date=dt.date(2026, 1, 20), amount="900"
+    )
+    CostEntry.objects.create(
+        project=org.a, category="labour", date=dt.date(2026, 2, 10), amount="700"
+    )
+    CostEntry.objects.create(
+        project=org.a, category="labour", date=dt.date(2026, 2, 20), amount="50"
+    )
+    Forecast.objects.create(
+        project=org.a, category="labour", month=dt.date(2026, 3, 1), amount="1500"
+    )
     # 14 Feb 2026: half of February (14 of 28 days) is planned to date.
     p = selectors.cost_positions([org.a.pk, org.b.pk], dt.date(2026, 2, 14))[org.a.pk]
     assert p.budget == Decimal("3000")

@@ -93,10 +93,10 @@ class ProjectEvmView(APIView):
                 request.query_params.get("date") or str(timezone.localdate())
             )
         except ValueError:
-            raise ValidationError({"date": "Give the status date as YYYY-MM-DD."}) from None
+            raise ValidationError({"date": ["Give the status date as YYYY-MM-DD."]}) from None
         number = request.query_params.get("baseline")
         if number is not None and not number.isdigit():
-            raise ValidationError({"baseline": "The baseline is a number from 0 to 10."})
+            raise ValidationError({"baseline": ["The baseline is a number from 0 to 10."]})
         evm = selectors.project_evm(project, day, int(number) if number else None)
         return Response(
             ProjectEvmSerializer(

@@ -1,0 +1,111 @@
+"""The Money tab and the finance API: permissions, messages, figures."""
+
+import datetime as dt
+
+import pytest
+from rest_framework.test import APIClient
+
+from pmo.finance.models import BudgetLine, CostEntry
+
+
+@pytest.fixture
+def api():
+    def as_user(user):
+        client = APIClient()
+        client.force_authenticate(user)
+        return client
+
+    return as_user
+
+
+def test_money_page_shows_the_figures_to_those_who_may_see_them(client, org, fence):
+    client.force_login(org.people.member_a)
+    page = client.get(f"/projects/{org.a.pk}/money/?date=2024-03-06")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "EUR 4,480" in text  # EAC
+    assert "Record a cost" not in text  # a team member does not change money
+    client.force_login(org.people.outsider)
+    assert client.get(f"/projects/{org.a.pk}/money/").status_code == 404
+
+
+def test_money_forms_show_service_errors_next_to_the_field(client, org):
+    client.force_login(org.people.pm_a)
+    response = client.post(
+        f"/projects/{org.a.pk}/money/budget/",
+        {"month": "2026-02", "expenditure": "opex", "category": "labour", "amount": "-3"},
+    )
+    assert response.status_code == 400
+    assert "The amount must not be negative (got -3.00)." in response.content.decode()
+    assert not BudgetLine.objects.exists()
+    response = client.post(
+        f"/projects/{org.a.pk}/money/costs/",
+        {
+            "date": "2026-01-15",
+            "source": "invoice",
+            "expenditure": "opex",
+            "category": "contractors",
+            "amount": "1250.00",
+            "reference": "INV-7",
+        },
+    )
+    assert response.status_code == 302
+    entry = CostEntry.objects.get()
+    assert (entry.amount, entry.created_by, entry.date) == (
+        1250,
+        org.people.pm_a,
+        dt.date(2026, 1, 15),
+    )
+    client.force_login(org.people.member_a)
+    response = client.post(f"/projects/{org.a.pk}/money/costs/", {"date": "2026-01-15"})
+    assert response.status_code in (400, 403)
+    assert CostEntry.objects.count() == 1
+
+
+def test_api_cost_entries_and_budget_lines(api, org):
+    response = api(org.people.pm_a).post(
+        "/api/v1/cost-entries/",
+        {"project": org.a.pk, "category": "travel", "date": "2026-01-10", "amount": "99.90"},
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["amount"] == "99.90"
+    denied = api(org.people.member_a).post(
+        "/api/v1/cost-entries/",
+        {"project": org.a.pk, "category": "travel", "date": "2026-01-10", "amount": "1"},
+        format="json",
+    )
+    assert denied.status_code == 403
+    hidden = api(org.people.member_a).post(
+        "/api/v1/cost-entries/",
+        {"project": org.b.pk, "category": "travel", "date": "2026-01-10", "amount": "1"},
+        format="json",
+    )
+    assert hidden.status_code == 400
+    assert "object does not exist" in hidden.json()["project"][0]
+    bad = api(org.people.pm_a).post(
+        "/api/v1/budget-lines/",
+        {"project": org.a.pk, "category": "labour", "month": "2026-02-03", "amount": "5"},
+        format="json",
+    )
+    assert bad.status_code == 400
+    assert bad.json() == {"month": ["A month is given by its first day, not 03 Feb 2026."]}
+    listed = api(org.people.outsider).get("/api/v1/cost-entries/").json()
+    assert listed["count"] == 0
+
+
+def test_api_project_evm(api, org, fence):
+    body = api(org.people.executive).get(f"/api/v1/projects/{org.a.pk}/evm/?date=2024-03-06")
+    assert body.status_code == 200
+    data = body.json()
+    assert (data["currency"], data["baseline_number"]) == ("EUR", 0)
+    assert (data["figures"]["pv"], data["figures"]["ev"], data["figures"]["eac"]) == (
+        3000_00,
+        2500_00,
+        4480_00,
+    )
+    assert [t["name"] for t in data["tasks"]] == ["Side 1", "Side 2", "Side 3", "Side 4"]
+    bad = api(org.people.executive).get(f"/api/v1/projects/{org.a.pk}/evm/?date=06.03.2024")
+    assert bad.status_code == 400
+    assert bad.json() == {"date": ["Give the status date as YYYY-MM-DD."]}
+    assert api(org.people.outsider).get(f"/api/v1/projects/{org.a.pk}/evm/").status_code == 404
