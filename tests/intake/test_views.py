@@ -141,3 +141,53 @@ def test_project_tab_shows_the_business_case_it_came_from(client, demo):
     client.force_login(demo.org.people.pfm)
     page = client.get(reverse("intake:project-case", args=[p.project_id])).content.decode()
     assert "From proposal" in page and "V-1" in page and 'id="npv"' in page
+
+
+def test_run_page_polls_until_the_job_is_done(client, demo):
+    pk = demo.org.p1.pk
+    job = Job.objects.create(
+        kind="pmo.intake.tasks.optimise_portfolio",
+        label="Optimise ETP portfolio",
+        created_by=demo.org.people.pfm,
+        status="running",
+        percent=45,
+        message="Tracing the efficient frontier",
+    )
+    client.force_login(demo.org.people.pfm)
+    url = reverse("intake:run", args=[pk, job.pk])
+    partial = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert 'hx-trigger="every 1s"' in partial
+    assert '<progress value="45" max="100"' in partial
+    assert "Tracing the efficient frontier" in partial
+    scenario = Scenario.objects.create(portfolio=demo.org.p1, name="Done", method="optimised")
+    Job.objects.filter(pk=job.pk).update(
+        status="succeeded", percent=100, result={"scenario_id": scenario.pk}
+    )
+    done = client.get(url, headers={"HX-Request": "true"})
+    assert (done.status_code, done["HX-Redirect"]) == (204, scenario.get_absolute_url())
+    # someone else's run is not found
+    client.force_login(demo.org.people.admin)
+    assert client.get(url).status_code == 404
+
+
+def test_hand_pick_evaluates_without_saving(client, demo):
+    client.force_login(demo.org.people.pfm)
+    url = reverse("intake:handpick", args=[demo.org.p1.pk])
+    form = {
+        "npv_weight": "0",
+        "time_limit": "10",
+        "total_0": "100000",
+        "pick": ["V-1", "V-2"],
+        "start_V-1": "0",
+        "start_V-2": "0",
+        "action": "evaluate",
+    }
+    page = client.post(url, form, headers={"HX-Request": "true"}).content.decode()
+    assert "budget 2027: spends 110,000.00 of 100,000.00" in page
+    assert not Scenario.objects.exists()
+    form.update(action="save", name="By hand", pick=["V-1"])
+    response = client.post(url, form)
+    scenario = Scenario.objects.get(name="By hand")
+    assert response.url == scenario.get_absolute_url()
+    assert scenario.saved_selection == {"V-1": 0}
+    assert scenario.saved_cost == 60_000
