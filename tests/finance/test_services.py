@@ -58,7 +58,7 @@ def test_budget_line_errors_name_the_field(org, fields, expected):
 
 def test_only_managers_change_money(org):
     for person in (org.people.member_a, org.people.executive, org.people.outsider):
-        with pytest.raises(PermissionDenied, match="You may not change PRJ-A Alpha app."):
+        with pytest.raises(PermissionDenied, match=r"^You may not change PRJ-A Alpha app\.$"):
             services.do_add_cost_entry(
                 person, org.a, category="labour", date=dt.date(2026, 1, 5), amount="10"
             )

@@ -137,7 +137,7 @@ def test_nobody_reviews_their_own_report(org, fence):
     services.do_update_report(org.people.pgm, report, narrative="x")
     services.do_submit_report(org.people.pgm, report)
     with pytest.raises(
-        ValidationError, match="You wrote this report; someone else must review it."
+        ValidationError, match=r"You wrote this report; someone else must review it\."
     ):
         services.do_review_report(org.people.pgm, report, accept=True)
 
