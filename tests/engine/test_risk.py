@@ -213,3 +213,17 @@ def test_histogram_cumulative_and_progress():
     assert probs[0] == 0 and probs[-1] == 1 and dates[-1] == sim.finish.max()
     assert np.all(np.diff(dates.astype(np.int64)) >= 0)
     assert seen[-1] == (1000, 1000)
+
+
+def test_several_calendars_give_the_deterministic_finish_in_utc():
+    # A night-shift calendar in another zone puts the passes on Unix minutes.
+    london = Calendar.standard(timezone="Europe/London")
+    sydney = Calendar.standard(timezone="Australia/Sydney")
+    start = datetime(2026, 3, 2, 8, 0, tzinfo=ZoneInfo("Europe/London"))
+    net = compile_network([0], [1], n=2)
+    acts = Activities(duration=[480, 480], calendar=[0, 1])
+    prep = prepare(net, acts, calendars=[london, sydney], start=start)
+    sim = simulate(prep, Estimates([480, 480]), iterations=10, seed=0)
+    expected = schedule(net, acts, calendars=[london, sydney], start=start).dates("early_finish")
+    assert set(sim.finish.tolist()) == {expected.max().item()}
+    assert sim.deterministic_finish == expected.max()

@@ -7,7 +7,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.stats import rankdata
 
-from pmo.engine.cpm import PreparedSchedule
+from pmo.engine.cpm import PreparedSchedule, ScheduleResult
 from pmo.engine.cpm import kernels as k
 from pmo.engine.errors import InvalidNetwork
 from pmo.engine.risk.sampling import (
@@ -324,7 +324,7 @@ def simulate(
         iterations=iterations,
         seed=seed,
         finish=_dates(prepared, finish),
-        deterministic_finish=_dates(prepared, np.array([det.project_finish]))[0],
+        deterministic_finish=_deterministic_finish(prepared, det),
         milestones=_dates(prepared, ms),
         criticality=crit / iterations,
         sensitivity=sens,
@@ -344,6 +344,15 @@ def _triangular(rng: np.random.Generator, lo: float, ml: float, hi: float, size:
         rng.random(size)
         return np.full(size, lo)
     return rng.triangular(lo, ml, hi, size)
+
+
+def _deterministic_finish(prepared: PreparedSchedule, det: ScheduleResult) -> np.datetime64:
+    """The single run's finish in the unit of the batch finishes, as a UTC date."""
+    if prepared.mode == k.WORKING or det.early_finish.size == 0:
+        return _dates(prepared, np.array([det.project_finish]))[0]
+    # Several calendars: the result's project finish counts project-calendar minutes,
+    # while the batch reports instants; take the latest early finish instant instead.
+    return np.datetime64(int(det.instants("early_finish").max()), "m")
 
 
 def _dates(prepared: PreparedSchedule, values: I64) -> DT:
