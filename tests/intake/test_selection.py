@@ -325,3 +325,30 @@ def test_compare_shows_membership_and_spend_side_by_side(intake):
         Decimal("10000.00"),
         Decimal("30000.00"),
     ]
+
+
+def test_pricing_re_solves_each_proposal(intake):
+    org = intake.org
+    intake.proposal("PR-1", capex=[60_000], score=5)
+    intake.proposal("PR-2", capex=[50_000], score=4)
+    intake.proposal("PR-3", capex=[40_000], score=3)
+    intake.proposal("PR-4", capex=[150_000], score=5)
+    scenario = services.do_save_scenario(
+        org.people.pfm,
+        org.p1,
+        name="P",
+        picks={"PR-1": None, "PR-3": None},
+        budgets=[{"year": 0, "total": "100000"}],
+    )
+    seen = []
+    services.price_scenario(org.people.pfm, scenario, progress=lambda pct, msg="": seen.append(msg))
+    scenario.refresh_from_db()
+    # values 1000, 800, 600, 1000: the optimum PR-1 + PR-3 is 1600
+    assert scenario.solver["marginal_optimum"] == 1600.0
+    assert scenario.solver["marginal"] == {
+        "PR-1": 200.0,  # without it the best is PR-2 + PR-3 = 1400
+        "PR-2": -200.0,  # forced in: PR-2 + PR-3 = 1400
+        "PR-3": 600.0,  # without it the best is PR-1 alone = 1000
+        "PR-4": None,  # 150,000 never fits 100,000
+    }
+    assert seen[-1] == "Pricing PR-4"

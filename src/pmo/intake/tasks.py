@@ -23,3 +23,16 @@ def optimise_portfolio(*, job_id, progress, user_id: int, portfolio_id: int, opt
         return {"infeasible": True, "conflicts": conflict.conflicts}
     except ValidationError as error:
         return {"infeasible": True, "conflicts": [{"message": m} for m in error.messages]}
+
+
+@task()
+@job_task
+def price_scenario(*, job_id, progress, user_id: int, scenario_id: int):
+    from .models import Scenario
+
+    user = get_user_model().objects.get(pk=user_id)
+    scenario = Scenario.objects.get(pk=scenario_id)
+    try:
+        return services.price_scenario(user, scenario, progress=progress)
+    except services.SelectionConflict as conflict:
+        return {"infeasible": True, "conflicts": conflict.conflicts}

@@ -41,6 +41,11 @@ urlpatterns = [
         name="scenario-commit",
     ),
     path(
+        "intake/scenarios/<int:pk>/price/",
+        views.ScenarioPriceView.as_view(),
+        name="scenario-price",
+    ),
+    path(
         "intake/projects/<int:pk>/business-case/",
         views.ProjectCaseView.as_view(),
         name="project-case",

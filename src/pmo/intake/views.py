@@ -371,6 +371,22 @@ class ScenarioCommitView(ScenarioMixin, View):
         return redirect(self.scenario)
 
 
+class ScenarioPriceView(ScenarioMixin, View):
+    """Start the exact pricing of every proposal (one re-solve each) in the background."""
+
+    def post(self, request, pk):
+        from .tasks import price_scenario
+
+        require(request.user, Action.CHANGE, self.portfolio)
+        job = do_start_job(
+            request.user,
+            price_scenario,
+            label=f"Price the proposals of {self.scenario}",
+            kwargs={"user_id": request.user.pk, "scenario_id": self.scenario.pk},
+        )
+        return redirect("intake:run", pk=self.portfolio.pk, job=job.pk)
+
+
 class CompareView(PortfolioMixin, TemplateView):
     template_name = "intake/compare.html"
     subnav = "selection"
