@@ -159,3 +159,24 @@ def test_every_page_renders(pool, client):
         ("resources:approvals", []),
     ]:
         assert client.get(reverse(name, args=args)).status_code == 200, name
+
+
+def test_approvals_page_query_count_does_not_grow_with_weeks(
+    pool, client, django_assert_max_num_queries
+):
+    task = make_task(pool, "Build API", days=30)
+    assignment = services.do_assign(pool.people.admin, task=task, resource=pool.dana)
+    for week in range(4):
+        monday = MONDAY + dt.timedelta(weeks=week)
+        sheet = services.do_save_timesheet(
+            pool.people.member_a,
+            resource=pool.dana,
+            week=monday,
+            rows={assignment.pk: [480, 480, 0, 0, 0, 0, 0]},
+        )
+        services.do_submit_timesheet(pool.people.member_a, sheet)
+    client.force_login(pool.people.pgm)
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("resources:approvals"))
+    assert page.content.decode().count("Approve</button>") == 4
+    assert "Dana Dev · week of 02 Mar 2026 · <strong>16 h</strong>" in page.content.decode()

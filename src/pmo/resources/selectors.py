@@ -637,6 +637,35 @@ def timesheet_grid(resource: Resource, monday: dt.date) -> dict:
     }
 
 
+def entry_grids(sheets: list[Timesheet]) -> list[tuple[Timesheet, dict]]:
+    """Each sheet with its rows of hours (only rows holding hours), in two queries."""
+    by_sheet: dict[int, dict[int, list]] = defaultdict(dict)
+    assignments = {}
+    for entry in (
+        TimesheetEntry.objects.filter(timesheet__in=sheets)
+        .select_related("assignment__task__project")
+        .order_by("assignment__task__project__code", "assignment__task__sort_key")
+    ):
+        assignments[entry.assignment_id] = entry.assignment
+        values = by_sheet[entry.timesheet_id].setdefault(entry.assignment_id, [0] * 7)
+        values[entry.day.weekday()] += entry.minutes
+    out = []
+    for sheet in sheets:
+        days = [sheet.week_start + dt.timedelta(days=i) for i in range(7)]
+        rows = [
+            {
+                "assignment": assignments[a],
+                "minutes": values,
+                "cells": list(zip(days, values, strict=True)),
+                "total": sum(values),
+            }
+            for a, values in by_sheet[sheet.pk].items()
+        ]
+        totals = [sum(row["minutes"][i] for row in rows) for i in range(7)]
+        out.append((sheet, {"days": days, "rows": rows, "totals": totals, "total": sum(totals)}))
+    return out
+
+
 def timesheets_to_approve(user) -> QuerySet[Timesheet]:
     sheets = Timesheet.objects.filter(status=TimesheetStatus.SUBMITTED).select_related(
         "resource", "resource__org_unit"

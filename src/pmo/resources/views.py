@@ -522,9 +522,7 @@ class ApprovalsView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         sheets = list(selectors.timesheets_to_approve(self.request.user))
-        grids = [
-            (sheet, selectors.timesheet_grid(sheet.resource, sheet.week_start)) for sheet in sheets
-        ]
+        grids = selectors.entry_grids(sheets)
         return super().get_context_data(
             grids=grids, form=DecisionForm(), section="approvals", **kwargs
         )
