@@ -109,3 +109,21 @@ def test_api_project_evm(api, org, fence):
     assert bad.status_code == 400
     assert bad.json() == {"date": ["Give the status date as YYYY-MM-DD."]}
     assert api(org.people.outsider).get(f"/api/v1/projects/{org.a.pk}/evm/").status_code == 404
+
+
+def test_api_program_evm_sums_the_visible_projects(api, org, fence):
+    from .conftest import build_plan
+
+    build_plan(org.b, [("Build", "2024-03-04", "2024-03-07", "2000", 25, None)])
+    CostEntry.objects.create(project=org.b, category="labour", date="2024-03-06", amount="700")
+    data = api(org.people.pgm).get(f"/api/v1/programs/{org.g1.pk}/evm/?date=2024-03-06").json()
+    assert data["projects"] == [org.a.pk, org.b.pk]
+    f = data["figures"]
+    assert (f["bac"], f["pv"], f["ev"], f["ac"]) == (6000_00, 4500_00, 3000_00, 3500_00)
+    assert f["cpi"] == pytest.approx(3000 / 3500)
+    # A team member of A sees the program figures of what they may see: A alone.
+    mine = api(org.people.member_a).get(f"/api/v1/programs/{org.g1.pk}/evm/?date=2024-03-06")
+    assert mine.json()["projects"] == [org.a.pk]
+    assert mine.json()["figures"]["ev"] == 2500_00
+    portfolio = api(org.people.pfm).get(f"/api/v1/portfolios/{org.p1.pk}/evm/?date=2024-03-06")
+    assert portfolio.json()["figures"]["bac"] == 6000_00

@@ -9,7 +9,7 @@ import numpy as np
 from django.db.models import OuterRef, Subquery, Sum
 from django.db.models.functions import TruncMonth
 
-from pmo.engine.evm import EvmSnapshot, evaluate, rollup, snapshot, snapshots
+from pmo.engine.evm import EvmSnapshot, evaluate, rollup, snapshot
 from pmo.portfolios.selectors import visible_projects
 from pmo.schedules.models import Task
 
@@ -238,16 +238,19 @@ def project_evm(
     )
 
 
-def grouped_evm(project_ids, groups: list[int], status_date: dt.date) -> list[EvmSnapshot]:
-    """Figures of groups of projects (programs, portfolios): money summed, ratios recomputed.
-
-    ``groups[i]`` is the group number of ``project_ids[i]``.
+def grouped_evm(
+    project_ids, groups: list[int], status_date: dt.date, baseline_number: int | None = None
+) -> list[EvmSnapshot]:
+    """Figures of groups of projects (programs, portfolios): money summed on a grid of
+    months, ratios and earned schedule recomputed. ``groups[i]`` is the group number of
+    ``project_ids[i]``.
     """
-    data = adapters.load(project_ids, status_date)
+    data = adapters.load(project_ids, status_date, baseline_number)
     per_project = data.project_inputs()
     n_groups = max(groups, default=-1) + 1
     summed = rollup(per_project, np.asarray(groups, dtype=np.intp), n_groups)
-    return list(snapshots(evaluate(summed, data.at), grid=data.grid))
+    figures = evaluate(summed, data.at)
+    return [snapshot(figures, i, grid=data.grid, status_date=status_date) for i in range(n_groups)]
 
 
 def project_figures(project, status_date: dt.date) -> EvmSnapshot:

@@ -85,3 +85,12 @@ class ProjectEvmSerializer(serializers.Serializer):
     currency = serializers.CharField()
     figures = serializers.DictField(help_text="EvmSnapshot.as_dict(): money in cents.")
     tasks = EvmTaskRowSerializer(many=True)
+
+
+class GroupEvmSerializer(serializers.Serializer):
+    level = serializers.ChoiceField(choices=["program", "portfolio"])
+    id = serializers.IntegerField()
+    status_date = serializers.DateField()
+    projects = serializers.ListField(child=serializers.IntegerField())
+    currency = serializers.CharField()
+    figures = serializers.DictField(help_text="EvmSnapshot.as_dict(): money in cents.")

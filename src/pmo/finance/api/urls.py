@@ -1,6 +1,12 @@
 from django.urls import path
 
-from .views import BudgetLineViewSet, CostEntryViewSet, EvmRecordViewSet, ProjectEvmView
+from .views import (
+    BudgetLineViewSet,
+    CostEntryViewSet,
+    EvmRecordViewSet,
+    GroupEvmView,
+    ProjectEvmView,
+)
 
 
 def register(router) -> None:
@@ -9,4 +15,8 @@ def register(router) -> None:
     router.register("evm-snapshots", EvmRecordViewSet, basename="evm-snapshot")
 
 
-urlpatterns = [path("projects/<int:pk>/evm/", ProjectEvmView.as_view(), name="project-evm")]
+urlpatterns = [
+    path("projects/<int:pk>/evm/", ProjectEvmView.as_view(), name="project-evm"),
+    path("programs/<int:pk>/evm/", GroupEvmView.as_view(level="program"), name="program-evm"),
+    path("portfolios/<int:pk>/evm/", GroupEvmView.as_view(level="portfolio"), name="portfolio-evm"),
+]

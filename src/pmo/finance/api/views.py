@@ -18,6 +18,7 @@ from .serializers import (
     BudgetLineSerializer,
     CostEntrySerializer,
     EvmRecordSerializer,
+    GroupEvmSerializer,
     ProjectEvmSerializer,
 )
 
@@ -72,6 +73,63 @@ class EvmRecordViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return selectors.visible_evm_records(self.request.user).order_by("project", "status_date")
+
+
+def _status_and_baseline(request) -> tuple[dt.date, int | None]:
+    try:
+        day = dt.date.fromisoformat(request.query_params.get("date") or str(timezone.localdate()))
+    except ValueError:
+        raise ValidationError({"date": ["Give the status date as YYYY-MM-DD."]}) from None
+    number = request.query_params.get("baseline")
+    if number is not None and not number.isdigit():
+        raise ValidationError({"baseline": ["The baseline is a number from 0 to 10."]})
+    return day, int(number) if number else None
+
+
+EVM_PARAMETERS = [
+    OpenApiParameter("date", OpenApiTypes.DATE, description="Status date (default today)."),
+    OpenApiParameter(
+        "baseline",
+        OpenApiTypes.INT,
+        description="Baseline number (default: each project's lowest).",
+    ),
+]
+
+
+class GroupEvmView(APIView):
+    """Earned value of a program or portfolio at a status date: the money of the projects
+    the caller may see, summed, with the indices and earned schedule recomputed.
+    """
+
+    permission_classes = [permissions.IsAuthenticated]
+    level = "program"
+
+    @extend_schema(parameters=EVM_PARAMETERS, responses=GroupEvmSerializer)
+    def get(self, request, pk):
+        from pmo.portfolios.selectors import visible_portfolios, visible_programs
+
+        owners = visible_programs if self.level == "program" else visible_portfolios
+        owner = get_object_or_404(owners(request.user), pk=pk)
+        day, number = _status_and_baseline(request)
+        ids = list(
+            visible_projects(request.user)
+            .filter(**{self.level: owner})
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        (figures,) = selectors.grouped_evm(ids, [0] * len(ids), day, number) if ids else (None,)
+        return Response(
+            GroupEvmSerializer(
+                {
+                    "level": self.level,
+                    "id": owner.pk,
+                    "status_date": day,
+                    "projects": ids,
+                    "currency": settings.PMO_CURRENCY,
+                    "figures": figures.as_dict() if figures else {},
+                }
+            ).data
+        )
 
 
 class ProjectEvmView(APIView):
