@@ -468,6 +468,9 @@ class TimesheetView(LoginRequiredMixin, TemplateView):
             resource=resource,
             grid=grid,
             monday=monday,
+            today_col=(timezone.localdate() - monday).days
+            if 0 <= (timezone.localdate() - monday).days < 7
+            else 0,
             previous=monday - dt.timedelta(days=7),
             next=monday + dt.timedelta(days=7),
             recent=recent,

@@ -31,6 +31,14 @@
     const all = table.querySelector("[data-grand-total]");
     if (all) all.textContent = fmt(byDay.reduce((a, b) => a + b, 0));
   };
+  // Phones: one day at a time, starting with today when it is in this week.
+  const buttons = Array.from(document.querySelectorAll(".day-switch [data-show]"));
+  const show = (day) => {
+    table.dataset.showDay = String(day);
+    buttons.forEach((b) => b.setAttribute("aria-pressed", b.dataset.show === String(day) ? "true" : "false"));
+  };
+  buttons.forEach((b) => b.addEventListener("click", () => show(b.dataset.show)));
+  show(table.dataset.todayCol || "0");
   table.addEventListener("input", totals);
   table.addEventListener("focusin", (e) => { if (e.target.matches("input[data-row]")) e.target.select(); });
   table.addEventListener("keydown", (e) => {
