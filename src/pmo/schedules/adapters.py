@@ -183,8 +183,22 @@ def outline_numbers(plan: Plan) -> tuple[list[str], list[str]]:
     return outline, sort_key
 
 
-def run_engine(plan: Plan, calendars: dict[int, Calendar]) -> tuple[np.ndarray, ScheduleResult]:
-    """Schedule the leaf tasks (summaries take their dates from the roll-up)."""
+@dataclass
+class EngineInputs:
+    """A plan's leaf tasks as the CPM engine takes them, ready for ``schedule`` or
+    ``prepare`` (Monte Carlo risk analysis reuses them with other durations).
+    """
+
+    leaves: np.ndarray  # positions in plan.rows of the activities, in engine order
+    rows: list[dict]  # plan.rows of the activities
+    network: object
+    activities: Activities
+    calendars: list[EngineCalendar]
+    options: dict  # keyword arguments of pmo.engine.cpm.schedule / prepare
+
+
+def engine_inputs(plan: Plan, calendars: dict[int, Calendar]) -> EngineInputs:
+    """Map the leaf tasks (summaries take their dates from the roll-up) and links."""
     settings = plan.settings
     leaves = np.flatnonzero(~plan.is_summary)
     position = np.full(len(plan.rows), -1, dtype=np.int64)
@@ -201,11 +215,11 @@ def run_engine(plan: Plan, calendars: dict[int, Calendar]) -> tuple[np.ndarray, 
     engine_calendars = [engine_calendar(calendars[c], years) for c in calendar_ids]
     calendar_index = {c: k for k, c in enumerate(calendar_ids)}
 
-    n = len(rows)
     constraint = np.array([CONSTRAINTS[r["constraint_type"]] for r in rows], dtype=np.int8)
     constraint_date = _as_datetime64([r["constraint_date"] for r in rows])
     for k, row in enumerate(rows):
         if row.get("external") and row.get("start") is not None:
+            # Other projects' tasks stay where their own plans put them.
             constraint[k] = Constraint.MSO
             constraint_date[k] = np.datetime64(
                 row["start"].astimezone(dt.UTC).replace(tzinfo=None), "m"
@@ -237,23 +251,27 @@ def run_engine(plan: Plan, calendars: dict[int, Calendar]) -> tuple[np.ndarray, 
     network = compile_network(
         pred=np.array(pred, dtype=np.int64),
         succ=np.array(succ, dtype=np.int64),
-        n=n,
+        n=len(rows),
         ids=np.array([r["id"] for r in rows], dtype=np.int64),
         link_type=np.array(types, dtype=np.int8),
         lag=np.array(lags, dtype=np.int64),
         lag_kind=np.array(kinds, dtype=np.int8),
     )
-    result = schedule(
-        network,
-        activities,
-        calendars=engine_calendars,
-        start=settings.start if settings.direction == "forward" else None,
-        finish=settings.finish_target if settings.direction == "backward" else None,
-        direction=settings.direction,
-        status_date=_status_date(settings, rows),
-        critical_threshold=settings.critical_float_minutes,
-    )
-    return leaves, result
+    options = {
+        "calendars": engine_calendars,
+        "start": settings.start if settings.direction == "forward" else None,
+        "finish": settings.finish_target if settings.direction == "backward" else None,
+        "direction": settings.direction,
+        "status_date": _status_date(settings, rows),
+        "critical_threshold": settings.critical_float_minutes,
+    }
+    return EngineInputs(leaves, rows, network, activities, engine_calendars, options)
+
+
+def run_engine(plan: Plan, calendars: dict[int, Calendar]) -> tuple[np.ndarray, ScheduleResult]:
+    """Schedule the leaf tasks; returns their positions in the plan and the result."""
+    inputs = engine_inputs(plan, calendars)
+    return inputs.leaves, schedule(inputs.network, inputs.activities, **inputs.options)
 
 
 def _status_date(settings: ProjectSchedule, rows: list[dict]):
