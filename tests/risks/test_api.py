@@ -209,3 +209,31 @@ def test_portfolio_manager_sets_a_4x4_matrix_and_project_managers_may_not(api, o
     assert response.json() == {"probability_percent": ["Give exactly 4 values, one per level."]}
     response = api(org.people.pfm).put(url, body, format="json")
     assert response.status_code == 200 and response.json() == body
+
+
+def test_task_correlations_through_the_api(api, plan):
+    design, _ = plan_services.do_create_task(
+        plan.people.pm_a, project=plan.a, name="Design", duration_minutes=960
+    )
+    build, _ = plan_services.do_create_task(
+        plan.people.pm_a, project=plan.a, name="Build", duration_minutes=960
+    )
+    client = api(plan.people.pm_a)
+    body = {"first": build.pk, "second": design.pk, "coefficient": "0.70"}
+    response = client.post("/api/v1/task-correlations/", body, format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["first"] == design.pk and response.json()["coefficient"] == "0.70"
+    response = client.post(
+        "/api/v1/task-correlations/", {**body, "coefficient": "1.50"}, format="json"
+    )
+    assert response.status_code == 400
+    listed = client.get("/api/v1/task-correlations/", {"project": plan.a.pk}).json()
+    assert [c["coefficient"] for c in listed["results"]] == ["0.70"]
+    assert (
+        api(plan.people.member_a)
+        .post("/api/v1/task-correlations/", body, format="json")
+        .status_code
+        == 403
+    )
+    link = listed["results"][0]["id"]
+    assert client.delete(f"/api/v1/task-correlations/{link}/").status_code == 204

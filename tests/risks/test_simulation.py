@@ -137,3 +137,59 @@ def test_started_task_replays_its_remaining_work_like_the_plan(chain):
     assert out["plan_finish"] == "2026-03-09T17:00:00+00:00"
     assert out["deterministic_finish"] == out["plan_finish"]
     assert set(out["percentiles"].values()) == {out["plan_finish"]}
+
+
+def test_correlated_tasks_widen_the_spread_and_contradictions_are_refused(chain):
+    import datetime as dt
+
+    for task in (chain.design, chain.build):
+        TaskEstimate.objects.create(
+            task=task, optimistic_minutes=DAY, most_likely_minutes=2 * DAY,
+            pessimistic_minutes=6 * DAY,
+        )  # fmt: skip
+
+    def spread(results) -> float:
+        p = {k: dt.datetime.fromisoformat(v) for k, v in results["percentiles"].items()}
+        return (p["P90"] - p["P10"]).total_seconds()
+
+    free = run(chain, iterations=3000, seed=11).results
+    services.do_correlate(
+        fresh(chain.people.pm_a), chain.a, first=chain.build, second=chain.design,
+        coefficient=Decimal("0.9"),
+    )  # fmt: skip
+    tied = run(chain, iterations=3000, seed=11).results
+    assert (free["correlations"], tied["correlations"]) == (0, 1)
+    assert spread(tied) > 1.2 * spread(free)
+    # The pair is stored once whichever way round it is given, and replaced.
+    link = services.do_correlate(
+        fresh(chain.people.pm_a), chain.a, first=chain.design, second=chain.build,
+        coefficient=Decimal("0.5"),
+    )  # fmt: skip
+    assert (link.first, link.second, link.coefficient) == (
+        chain.design,
+        chain.build,
+        Decimal("0.5"),
+    )
+    assert correlation_count() == 1
+    live = chain.live
+    services.do_correlate(
+        fresh(chain.people.pm_a), chain.a, first=chain.design, second=live, coefficient=0.6
+    )
+    with pytest.raises(ValidationError) as err:
+        services.do_correlate(
+            fresh(chain.people.pm_a), chain.a, first=chain.build, second=live, coefficient=-0.9
+        )
+    assert err.value.message_dict["coefficient"] == [
+        "These correlations contradict each other: Design, Build, Go-live. Loosen one of them."
+    ]
+    assert correlation_count() == 2
+    with pytest.raises(ValidationError, match="cannot be correlated with itself"):
+        services.do_correlate(
+            fresh(chain.people.pm_a), chain.a, first=live, second=live, coefficient=0.5
+        )
+
+
+def correlation_count() -> int:
+    from pmo.risks.models import TaskCorrelation
+
+    return TaskCorrelation.objects.count()

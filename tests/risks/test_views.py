@@ -186,3 +186,22 @@ def test_matrix_page_saves_the_scale(client, org):
     assert "Risk matrix (3×3)" in html
     client.force_login(org.people.pm_a)
     assert client.get(url).status_code in (403, 404)
+
+
+def test_correlate_two_tasks_on_the_estimates_page(client, plan):
+    design, _ = plan_services.do_create_task(
+        plan.people.pm_a, project=plan.a, name="Design", duration_minutes=960
+    )
+    build, _ = plan_services.do_create_task(
+        plan.people.pm_a, project=plan.a, name="Build", duration_minutes=960
+    )
+    client.force_login(plan.people.pm_a)
+    url = f"/projects/{plan.a.pk}/correlations/"
+    response = client.post(url, {"first": design.pk, "second": build.pk, "coefficient": "0.8"})
+    assert response.status_code == 302
+    page = client.get(f"/projects/{plan.a.pk}/estimates/").content.decode()
+    assert "Design and Build now move together." in page
+    assert "<td>0.80</td>" in page
+    response = client.post(url, {"first": design.pk, "second": design.pk, "coefficient": "x"})
+    page = client.get(f"/projects/{plan.a.pk}/estimates/").content.decode()
+    assert "Give the correlation as a number between -1 and 1." in page

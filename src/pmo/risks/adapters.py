@@ -28,7 +28,7 @@ from pmo.schedules.adapters import (
 from pmo.schedules.models import Calendar, ProjectSchedule, Task
 
 from .choices import RiskKind, RiskStatus
-from .models import Risk, SimulationRun, TaskEstimate
+from .models import Risk, SimulationRun, TaskCorrelation, TaskEstimate
 from .selectors import matrix_for
 
 DISTRIBUTIONS = {
@@ -52,6 +52,7 @@ class Inputs:
     rows: list[dict]
     settings: ProjectSchedule
     estimated: int
+    correlations: tuple[list, list] | None = None
 
 
 def simulation_inputs(settings: ProjectSchedule, include_risks: bool = True) -> Inputs:
@@ -134,11 +135,21 @@ def simulation_inputs(settings: ProjectSchedule, include_risks: bool = True) -> 
         dtype=np.int64,
     )
     index = {r["id"]: k for k, r in enumerate(rows)}
+    links = [
+        (index[f], index[s], float(c))
+        for f, s, c in TaskCorrelation.objects.filter(first__project_id=settings.project_id)
+        .values_list("first_id", "second_id", "coefficient")
+        .order_by("pk")
+        if f in index and s in index
+    ]
+    correlations = ([[f, s] for f, s, _ in links], [c for *_, c in links]) if links else None
     risk_rows: list[Risk] = []
     risks = RiskEvents(np.zeros(0), [])
     if include_risks:
         risk_rows, risks = _risk_events(settings, index)
-    return Inputs(prepared, estimates, risks, risk_rows, costs, watch, rows, settings, estimated)
+    return Inputs(
+        prepared, estimates, risks, risk_rows, costs, watch, rows, settings, estimated, correlations
+    )
 
 
 def _estimates(rows: list[dict], duration: np.ndarray) -> tuple[Estimates, int]:
@@ -225,6 +236,7 @@ def simulate_project(run: SimulationRun, progress) -> dict:
         risks=inputs.risks,
         costs=inputs.costs,
         watch=inputs.watch,
+        correlations=inputs.correlations,
         progress=report,
     )
     progress(96, "Summarising")
@@ -244,6 +256,7 @@ def summarise(sim: Simulation, inputs: Inputs, run: SimulationRun) -> dict:
         "tasks": len(rows),
         "estimated_tasks": inputs.estimated,
         "risk_events": len(inputs.risk_rows),
+        "correlations": len(inputs.correlations[1]) if inputs.correlations else 0,
         "deterministic_finish": _iso(sim.deterministic_finish),
         "plan_finish": settings.computed_finish.isoformat() if settings.computed_finish else None,
         "percentiles": percentiles,

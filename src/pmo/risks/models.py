@@ -372,6 +372,33 @@ class TaskEstimate(models.Model):
             raise ValidationError(errors)
 
 
+class TaskCorrelation(models.Model):
+    """Rank correlation between two tasks' durations (e.g. both depend on one team)."""
+
+    first = models.ForeignKey("schedules.Task", on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey("schedules.Task", on_delete=models.CASCADE, related_name="+")
+    coefficient = models.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        validators=[MinValueValidator(-1), MaxValueValidator(1)],
+        help_text="Spearman rank correlation, -1 to 1.",
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="correlation_unique"),
+            models.CheckConstraint(
+                name="correlation_not_to_itself", condition=~Q(first=models.F("second"))
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first} ~ {self.second}: {self.coefficient}"
+
+    def scope_chain(self) -> ScopeChain:
+        return self.first.scope_chain()
+
+
 class SimulationRun(models.Model):
     """A Monte Carlo run of a project's plan and its stored results."""
 

@@ -8,6 +8,7 @@ import random
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -38,6 +39,7 @@ from .models import (
     RiskAssessment,
     RiskMatrix,
     SimulationRun,
+    TaskCorrelation,
     TaskEstimate,
 )
 from .selectors import matrix_for
@@ -449,6 +451,66 @@ def do_set_estimates(actor, project: Project, rows: list[dict]) -> int:
     TaskEstimate.objects.filter(task_id__in=[*drop, *keep]).delete()
     TaskEstimate.objects.bulk_create(keep.values())
     return len(keep)
+
+
+@transaction.atomic
+def do_correlate(
+    actor, project: Project, *, first: Task, second: Task, coefficient
+) -> TaskCorrelation:
+    """Set the rank correlation of two tasks' durations (replacing an earlier one).
+
+    Refused when the project's correlations would contradict each other: no set of
+    durations could have them all (the matrix is not positive definite).
+    """
+    from pmo.engine.risk.sampling import InvalidCorrelation, correlation_matrix
+
+    require(actor, Action.CHANGE, project)
+    errors = {}
+    for name, task in (("first", first), ("second", second)):
+        if task.project_id != project.pk:
+            errors[name] = f"Task {task.pk} ({task.name}) is not in {project.code}."
+        elif task.is_summary:
+            errors[name] = f"{task} is a summary; correlate the tasks inside it."
+    if first.pk == second.pk:
+        errors["second"] = "A task cannot be correlated with itself."
+    value = Decimal(str(coefficient))
+    if not Decimal(-1) <= value <= Decimal(1):
+        errors["coefficient"] = f"A correlation lies between -1 and 1, not {value}."
+    if errors:
+        raise ValidationError(errors)
+    a, b = sorted((first, second), key=lambda t: t.pk)
+    TaskCorrelation.objects.filter(first=a, second=b).delete()
+    link = TaskCorrelation.objects.create(first=a, second=b, coefficient=value)
+    pairs = list(
+        TaskCorrelation.objects.filter(first__project=project).values_list(
+            "first_id", "second_id", "coefficient"
+        )
+    )
+    ids = sorted({t for p in pairs for t in p[:2]})
+    where = {t: i for i, t in enumerate(ids)}
+    try:
+        correlation_matrix(
+            [[where[f], where[s]] for f, s, _ in pairs],
+            [float(c) for *_, c in pairs],
+            len(ids),
+            np.asarray(ids, dtype=np.int64),
+        )
+    except InvalidCorrelation as error:
+        names = dict(Task.objects.filter(pk__in=error.ids).values_list("pk", "name"))
+        listed = ", ".join(names.get(i, str(i)) for i in error.ids)
+        raise ValidationError(
+            {
+                "coefficient": f"These correlations contradict each other: {listed}. "
+                "Loosen one of them."
+            }
+        ) from error
+    return link
+
+
+@transaction.atomic
+def do_uncorrelate(actor, link: TaskCorrelation) -> None:
+    require(actor, Action.CHANGE, link.first.project)
+    link.delete()
 
 
 def _int_or_none(value) -> int | None:

@@ -34,5 +34,6 @@ urlpatterns = [
     path("<str:level>/<int:pk>/raid/new/", views.RaidCreateView.as_view(), name="raid-create"),
     path("projects/<int:pk>/risk-analysis/", views.AnalysisView.as_view(), name="analysis"),
     path("projects/<int:pk>/estimates/", views.EstimatesView.as_view(), name="estimates"),
+    path("projects/<int:pk>/correlations/", views.CorrelationView.as_view(), name="correlations"),
     path("risk-runs/<int:pk>/progress/", views.RunProgressView.as_view(), name="run-progress"),
 ]

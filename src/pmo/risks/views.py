@@ -23,7 +23,7 @@ from . import selectors, services
 from .choices import ActionStatus, DistributionChoice, RaidKind, RunStatus
 from .filtersets import RiskFilterSet
 from .forms import ActionForm, EscalateForm, MatrixForm, RaidForm, RiskForm, SimulationForm
-from .models import RiskAction, SimulationRun, TaskEstimate
+from .models import RiskAction, SimulationRun, TaskCorrelation, TaskEstimate
 
 SCOPES = {"project": visible_projects, "program": visible_programs, "portfolio": visible_portfolios}
 
@@ -463,6 +463,12 @@ class EstimatesView(LoginRequiredMixin, View):
                 "distributions": DistributionChoice.choices,
                 "errors": errors or [],
                 "can_change": can(request.user, Action.CHANGE, project),
+                "correlations": TaskCorrelation.objects.filter(first__project=project)
+                .select_related("first", "second")
+                .order_by("first__sort_key", "second__sort_key"),
+                "leaves": Task.objects.filter(project=project, is_summary=False).order_by(
+                    "sort_key"
+                ),
             },
             status=status,
         )
@@ -526,3 +532,42 @@ class MatrixView(ServiceFormView):
         context = super().get_context_data(title=f"Risk matrix of {self.portfolio}", **kwargs)
         context["instance"] = None
         return context
+
+
+class CorrelationView(LoginRequiredMixin, View):
+    """Add (POST with tasks and coefficient) or remove (POST with ``delete``) a
+    correlation between two tasks' durations.
+    """
+
+    def post(self, request, pk):
+        project = _project(request, pk)
+        if "delete" in request.POST:
+            link = get_object_or_404(
+                TaskCorrelation.objects.filter(first__project=project), pk=request.POST["delete"]
+            )
+            services.do_uncorrelate(request.user, link)
+            messages.success(request, "Correlation removed.")
+            return redirect("risks:estimates", pk=pk)
+        tasks = Task.objects.filter(project=project).in_bulk(
+            [
+                v
+                for v in (request.POST.get("first"), request.POST.get("second"))
+                if v and v.isdigit()
+            ]
+        )
+        first = tasks.get(int(request.POST.get("first") or 0))
+        second = tasks.get(int(request.POST.get("second") or 0))
+        try:
+            if first is None or second is None:
+                raise ValidationError("Choose two tasks of this project.")
+            coefficient = Decimal(request.POST.get("coefficient", "").strip())
+            services.do_correlate(
+                request.user, project, first=first, second=second, coefficient=coefficient
+            )
+        except InvalidOperation:
+            messages.error(request, "Give the correlation as a number between -1 and 1.")
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"{first.name} and {second.name} now move together.")
+        return redirect("risks:estimates", pk=pk)

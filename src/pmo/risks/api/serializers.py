@@ -4,7 +4,15 @@ from pmo.portfolios.models import Portfolio, Program, Project
 from pmo.schedules.models import Task
 
 from ..choices import DistributionChoice
-from ..models import Escalation, RaidItem, Risk, RiskAction, RiskAssessment, SimulationRun
+from ..models import (
+    Escalation,
+    RaidItem,
+    Risk,
+    RiskAction,
+    RiskAssessment,
+    SimulationRun,
+    TaskCorrelation,
+)
 
 
 class EscalationSerializer(serializers.ModelSerializer):
@@ -151,3 +159,11 @@ class RiskMatrixSerializer(serializers.Serializer):
     probability_percent = serializers.ListField(child=serializers.IntegerField())
     amber_from = serializers.IntegerField(min_value=1)
     red_from = serializers.IntegerField(min_value=1)
+
+
+class TaskCorrelationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TaskCorrelation
+        fields = ["id", "first", "second", "coefficient"]
+        # The service orders the pair and replaces an existing one.
+        validators = []

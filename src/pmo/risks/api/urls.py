@@ -8,6 +8,7 @@ from .views import (
     RiskViewSet,
     SimulationRunViewSet,
     StartSimulationView,
+    TaskCorrelationViewSet,
 )
 
 urlpatterns = [
@@ -26,3 +27,4 @@ def register(router) -> None:
     router.register("risk-actions", RiskActionViewSet, basename="risk-action")
     router.register("raid-items", RaidItemViewSet, basename="raid-item")
     router.register("risk-simulations", SimulationRunViewSet, basename="risk-simulation")
+    router.register("task-correlations", TaskCorrelationViewSet, basename="task-correlation")

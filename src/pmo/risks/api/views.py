@@ -12,7 +12,7 @@ from pmo.portfolios.selectors import visible_portfolios, visible_projects
 
 from .. import selectors, services
 from ..filtersets import RaidFilterSet, RiskFilterSet
-from ..models import RiskAction, SimulationRun, TaskEstimate
+from ..models import RiskAction, SimulationRun, TaskCorrelation, TaskEstimate
 from .serializers import (
     EscalateSerializer,
     EscalationSerializer,
@@ -23,6 +23,7 @@ from .serializers import (
     RiskSerializer,
     SimulationRunSerializer,
     SimulationStartSerializer,
+    TaskCorrelationSerializer,
 )
 
 
@@ -216,3 +217,38 @@ class RiskMatrixView(APIView):
         body.is_valid(raise_exception=True)
         matrix = services.do_set_matrix(request.user, portfolio, **body.validated_data)
         return Response(RiskMatrixSerializer(matrix).data)
+
+
+class TaskCorrelationViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Rank correlations between task durations used by the Monte Carlo simulation.
+    Filter with ``?project=``; creating one for an existing pair replaces it.
+    """
+
+    serializer_class = TaskCorrelationSerializer
+
+    def get_queryset(self):
+        queryset = TaskCorrelation.objects.filter(
+            first__project__in=visible_projects(self.request.user)
+        ).order_by("pk")
+        project = self.request.query_params.get("project")
+        if project and project.isdigit():
+            queryset = queryset.filter(first__project_id=int(project))
+        return queryset
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        first, second = data["first"], data["second"]
+        project = get_object_or_404(visible_projects(self.request.user), pk=first.project_id)
+        serializer.instance = services.do_correlate(
+            self.request.user, project, first=first, second=second,
+            coefficient=data["coefficient"],
+        )  # fmt: skip
+
+    def perform_destroy(self, instance):
+        services.do_uncorrelate(self.request.user, instance)
