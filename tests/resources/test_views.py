@@ -180,3 +180,14 @@ def test_approvals_page_query_count_does_not_grow_with_weeks(
         page = client.get(reverse("resources:approvals"))
     assert page.content.decode().count("Approve</button>") == 4
     assert "Dana Dev · week of 02 Mar 2026 · <strong>16 h</strong>" in page.content.decode()
+
+
+def test_pool_filters_by_skill(pool, client):
+    from pmo.resources.models import Skill
+
+    python = Skill.objects.create(name="Python")
+    services.do_set_skill(pool.people.admin, pool.tom, python, 2)
+    client.force_login(pool.people.member_a)
+    page = client.get(reverse("resources:pool"), {"skill": python.pk}).content.decode()
+    assert "Tom Test" in page
+    assert "Dana Dev" not in page

@@ -14,7 +14,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import DetailView, TemplateView
+from django_filters.views import FilterView
 
 from pmo.core.choices import Action
 from pmo.core.permissions import can
@@ -24,6 +25,7 @@ from pmo.schedules.services import ensure_schedule
 
 from . import selectors, services
 from .choices import ResourceKind
+from .filtersets import ResourceFilterSet
 from .forms import (
     AssignmentForm,
     BookingForm,
@@ -57,10 +59,12 @@ class HeatmapView(LoginRequiredMixin, TemplateView):
         return [self.template_name]
 
     def get_context_data(self, **kwargs):
-        form = HeatmapForm(
-            self.request.GET or None, portfolios=visible_portfolios(self.request.user)
-        )
+        portfolios = visible_portfolios(self.request.user)
+        form = HeatmapForm(self.request.GET or None, portfolios=portfolios)
         params = form.params(timezone.localdate())
+        if not form.is_bound:
+            # Show the defaults in the controls, so people see which weeks they look at.
+            form = HeatmapForm(initial=params, portfolios=portfolios)
         heat = selectors.heatmap(**params)
         query = self.request.GET.copy()
         return super().get_context_data(
@@ -102,18 +106,12 @@ class HeatmapCellView(LoginRequiredMixin, TemplateView):
 # --- pool ---------------------------------------------------------------------------
 
 
-class PoolView(LoginRequiredMixin, ListView):
+class PoolView(LoginRequiredMixin, FilterView):
     template_name = "resources/pool.html"
+    filterset_class = ResourceFilterSet
 
     def get_queryset(self):
-        resources = selectors.pool().prefetch_related("skills__skill")
-        kind = self.request.GET.get("kind")
-        if kind in ResourceKind.values:
-            resources = resources.filter(kind=kind)
-        q = self.request.GET.get("q", "").strip()
-        if q:
-            resources = resources.filter(name__icontains=q)
-        return resources
+        return selectors.pool().prefetch_related("skills__skill")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

@@ -20,6 +20,7 @@ from pmo.schedules.selectors import visible_tasks
 
 from .. import selectors, services
 from ..choices import Granularity, Grouping
+from ..filtersets import ResourceFilterSet
 from ..models import (
     Assignment,
     Booking,
@@ -82,7 +83,7 @@ class ResourceViewSet(viewsets.ModelViewSet):
     """The organisation's pool. Anyone signed in reads it; PMO admins change it."""
 
     serializer_class = ResourceSerializer
-    filterset_fields = ["kind", "role", "org_unit", "is_active", "user"]
+    filterset_class = ResourceFilterSet
 
     def get_queryset(self):
         return selectors.pool().prefetch_related("skills__skill")
