@@ -17,6 +17,7 @@ from .models import (
     Risk,
     RiskAction,
     RiskAssessment,
+    TaskCorrelation,
     TaskEstimate,
 )
 
@@ -323,4 +324,16 @@ def _estimates(rng, projects) -> int:
             )
         )
     TaskEstimate.objects.bulk_create(rows, batch_size=1000)
+    # Work packages of one phase share a team: pair them off, disjoint pairs so that the
+    # correlations always hold together.
+    by_parent: dict[int, list] = {}
+    for row in rows:
+        by_parent.setdefault(row.task.parent_id, []).append(row.task)
+    links = []
+    for tasks in by_parent.values():
+        for a, b in zip(tasks[0:4:2], tasks[1:4:2], strict=False):
+            first, second = sorted((a, b), key=lambda t: t.pk)
+            coefficient = Decimal(str(round(rng.uniform(0.4, 0.8), 1)))
+            links.append(TaskCorrelation(first=first, second=second, coefficient=coefficient))
+    TaskCorrelation.objects.bulk_create(links)
     return len(rows)
