@@ -191,3 +191,35 @@ def test_pool_filters_by_skill(pool, client):
     page = client.get(reverse("resources:pool"), {"skill": python.pk}).content.decode()
     assert "Tom Test" in page
     assert "Dana Dev" not in page
+
+
+def test_booking_grid_saves_a_new_row_and_refuses_bad_hours_whole(pool, client):
+    client.force_login(pool.people.pm_a)
+    url = reverse("resources:team", args=[pool.a.pk])
+    client.post(
+        url,
+        {
+            "what": "bookgrid",
+            "new-resource": pool.generic.pk,
+            "new-kind": "hard",
+            "bk-new-2026-04": "40",
+            "bk-new-2026-05": "",
+        },
+    )
+    from pmo.resources.models import Booking
+
+    assert list(Booking.objects.values_list("month", "hours", "kind")) == [
+        (dt.date(2026, 4, 1), 40, "hard")
+    ]
+    page = client.post(
+        url,
+        {
+            "what": "bookgrid",
+            f"kind-{pool.generic.pk}": "hard",
+            f"bk-{pool.generic.pk}-2026-04": "0",
+            f"bk-{pool.generic.pk}-2026-05": "lots",
+        },
+        follow=True,
+    )
+    assert "May 2026: &#x27;lots&#x27; is not a number of hours." in page.content.decode()
+    assert Booking.objects.count() == 1

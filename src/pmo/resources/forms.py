@@ -8,7 +8,6 @@ from django.contrib.auth import get_user_model
 from pmo.schedules.models import Calendar, Task
 
 from .choices import (
-    BookingKind,
     CapacityReason,
     Contour,
     Granularity,
@@ -158,17 +157,6 @@ class AssignmentForm(forms.Form):
         self.fields["resource"].queryset = Resource.objects.filter(is_active=True).exclude(
             kind=ResourceKind.MATERIAL
         )
-
-
-class BookingForm(forms.Form):
-    resource = forms.ModelChoiceField(
-        queryset=Resource.objects.filter(
-            is_active=True, kind__in=[ResourceKind.PERSON, ResourceKind.ROLE]
-        )
-    )
-    month = forms.DateField(widget=DateInput(), help_text="Any day of the month.")
-    hours = forms.DecimalField(min_value=0, max_digits=7, decimal_places=1)
-    kind = forms.ChoiceField(choices=BookingKind.choices, initial="soft")
 
 
 class ReplaceRoleForm(forms.Form):

@@ -570,6 +570,25 @@ def bookings_of_project(project) -> QuerySet[Booking]:
     return Booking.objects.filter(project=project).select_related("resource", "resource__role")
 
 
+def booking_grid(project, first: dt.date, months: int = 6) -> dict:
+    """The project's bookings as rows of people and roles by month."""
+    starts = [b for b, _ in period_bounds(first, months, "month")]
+    rows: dict[int, dict] = {}
+    for booking in bookings_of_project(project).filter(month__gte=starts[0], month__lte=starts[-1]):
+        row = rows.setdefault(
+            booking.resource_id,
+            {"resource": booking.resource, "kind": booking.kind, "hours": {}},
+        )
+        row["hours"][booking.month] = booking.hours
+        if booking.kind == "hard":
+            row["kind"] = "hard"
+    ordered = sorted(rows.values(), key=lambda row: row["resource"].name)
+    for row in ordered:
+        row["cells"] = [(month, row["hours"].get(month)) for month in starts]
+        row["total"] = sum(row["hours"].values())
+    return {"months": starts, "rows": ordered}
+
+
 def leveling_runs(user, *, project=None, program=None) -> QuerySet[LevelingRun]:
     runs = LevelingRun.objects.select_related("project", "program", "created_by", "job")
     if project is not None:

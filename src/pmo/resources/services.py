@@ -264,6 +264,32 @@ def do_book(
 
 
 @transaction.atomic
+def do_save_bookings(actor, *, project, rows: list[dict]) -> int:
+    """Save a grid of bookings at once: each row is ``resource``, ``kind`` and ``hours``
+    by month (first day of month -> hours; 0 removes). All or nothing.
+    """
+    require(actor, Action.CHANGE, project)
+    saved = 0
+    for number, row in enumerate(rows, start=1):
+        for month, hours in row["hours"].items():
+            try:
+                do_book(
+                    actor,
+                    project=project,
+                    resource=row["resource"],
+                    month=month,
+                    hours=hours,
+                    kind=row.get("kind", BookingKind.SOFT),
+                )
+            except ValidationError as error:
+                raise ValidationError(
+                    f"Row {number} ({row['resource']}), {month:%b %Y}: {' '.join(error.messages)}"
+                ) from error
+            saved += 1
+    return saved
+
+
+@transaction.atomic
 def do_replace_role(actor, *, project, role_resource: Resource, person: Resource) -> dict:
     """Hand every assignment and booking of a generic role on ``project`` to ``person``.
 

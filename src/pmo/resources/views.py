@@ -28,7 +28,6 @@ from .choices import ResourceKind
 from .filtersets import ResourceFilterSet
 from .forms import (
     AssignmentForm,
-    BookingForm,
     CapacityChangeForm,
     DecisionForm,
     FindPersonForm,
@@ -279,7 +278,10 @@ class ProjectTeamView(LoginRequiredMixin, TemplateView):
             runs=selectors.leveling_runs(user, project=project)[:10],
             can_change=can(user, Action.CHANGE, project),
             assignment_form=AssignmentForm(project=project),
-            booking_form=BookingForm(),
+            booking_grid=selectors.booking_grid(project, timezone.localdate().replace(day=1)),
+            bookable=Resource.objects.filter(
+                is_active=True, kind__in=[ResourceKind.PERSON, ResourceKind.ROLE]
+            ).order_by("kind", "name"),
             replace_form=ReplaceRoleForm(),
             level_form=LevelForm(),
             data=data,
@@ -309,12 +311,11 @@ class ProjectTeamView(LoginRequiredMixin, TemplateView):
                 )
                 services.do_unassign(request.user, assignment)
                 messages.success(request, "Assignment removed.")
-            elif what == "book":
-                form = BookingForm(request.POST)
-                if not form.is_valid():
-                    raise ValidationError(_form_errors(form))
-                services.do_book(request.user, project=project, **form.cleaned_data)
-                messages.success(request, "Booking saved.")
+            elif what == "bookgrid":
+                saved = services.do_save_bookings(
+                    request.user, project=project, rows=_booking_rows(request.POST)
+                )
+                messages.success(request, f"Bookings saved ({saved} month(s)).")
             elif what == "replace":
                 form = ReplaceRoleForm(request.POST)
                 if not form.is_valid():
@@ -330,6 +331,39 @@ class ProjectTeamView(LoginRequiredMixin, TemplateView):
         except ValidationError as error:
             messages.error(request, _error_text(error))
         return redirect("resources:team", pk=pk)
+
+
+def _booking_rows(post) -> list[dict]:
+    """The booking grid's cells: ``bk-<resource>-<YYYY-MM>`` hours, ``kind-<resource>``,
+    and a new row chosen in ``new-resource``.
+    """
+    rows: dict[str, dict] = {}
+    new_resource = post.get("new-resource", "")
+    for key, value in post.items():
+        match = re.fullmatch(r"bk-(\w+)-(\d{4})-(\d{2})", key)
+        if not match:
+            continue
+        ref = match.group(1)
+        if ref == "new":
+            if not new_resource or not value.strip():
+                continue
+            ref = new_resource
+        month = dt.date(int(match.group(2)), int(match.group(3)), 1)
+        try:
+            hours = Decimal((value or "0").replace(",", ".").strip() or "0")
+        except InvalidOperation as error:
+            raise ValidationError(f"{month:%b %Y}: {value!r} is not a number of hours.") from error
+        row = rows.setdefault(ref, {"hours": {}})
+        row["hours"][month] = hours
+    resources = Resource.objects.in_bulk([int(r) for r in rows if r.isdigit()])
+    out = []
+    for ref, row in rows.items():
+        resource = resources.get(int(ref)) if ref.isdigit() else None
+        if resource is None:
+            raise ValidationError(f"Resource {ref} does not exist.")
+        kind = post.get(f"kind-{ref}") or post.get("new-kind") or "soft"
+        out.append({"resource": resource, "kind": kind, "hours": row["hours"]})
+    return out
 
 
 def _form_errors(form) -> str:
