@@ -227,3 +227,19 @@ def test_several_calendars_give_the_deterministic_finish_in_utc():
     expected = schedule(net, acts, calendars=[london, sydney], start=start).dates("early_finish")
     assert set(sim.finish.tolist()) == {expected.max().item()}
     assert sim.deterministic_finish == expected.max()
+
+
+def test_histogram_by_calendar_day_and_week():
+    est = Estimates([600], [600], [600])
+    risks = RiskEvents(probability=[0.5], activities=[[0]], delay=[[2880, 2880, 2880]])
+    sim = simulate(chain(1), est, iterations=1000, seed=2, risks=risks)
+    # Finishes: 1 Jan 1970 10:00 (no event) or 3 Jan 10:00 (two days later).
+    edges, counts = sim.histogram(bins="day")
+    assert [str(e) for e in edges] == [
+        "1970-01-01T00:00", "1970-01-02T00:00", "1970-01-03T00:00", "1970-01-04T00:00",
+    ]  # fmt: skip
+    assert counts.tolist() == [1000 - sim.risk_occurrences[0], 0, sim.risk_occurrences[0]]
+    edges, counts = sim.histogram(bins="week")
+    # 1 January 1970 was a Thursday: its week starts on Monday 29 December 1969.
+    assert [str(e) for e in edges] == ["1969-12-29T00:00", "1970-01-05T00:00"]
+    assert counts.tolist() == [1000]

@@ -247,7 +247,8 @@ def summarise(sim: Simulation, inputs: Inputs, run: SimulationRun) -> dict:
     rows, settings = inputs.rows, inputs.settings
     project = settings.project
     percentiles = {f"P{q}": _iso(v) for q, v in sim.percentiles().items()}
-    edges, counts = sim.histogram(bins=30)
+    span_days = (sim.finish.max() - sim.finish.min()).astype("timedelta64[D]").astype(int)
+    edges, counts = sim.histogram(bins="day" if span_days <= 90 else "week")
     curve_dates, curve_probs = sim.cumulative(points=51)
     out: dict = {
         "iterations": sim.iterations,

@@ -396,6 +396,7 @@ def _chart_data(results: dict) -> dict:
     return {
         "histogram": {
             "labels": [e[:10] for e in edges[:-1]],
+            "edges": edges,
             "counts": results["histogram"]["counts"],
         },
         "scurve": results["scurve"],

@@ -110,10 +110,27 @@ class Simulation:
             raise ValueError("the simulation ran without costs")
         return float(np.count_nonzero(self.cost <= cents) / self.iterations)
 
-    def histogram(self, bins: int = 30) -> tuple[DT, I64]:
-        """``(edges, counts)`` of finish dates: ``bins`` equal bins, edges in datetime64[m]."""
-        counts, edges = _histogram(self._sorted_finish(), bins)
-        return edges.astype(np.int64).astype("datetime64[m]"), counts
+    def histogram(self, bins: int | str = 30) -> tuple[DT, I64]:
+        """``(edges, counts)`` of finish dates, edges in datetime64[m].
+
+        ``bins`` is a number of equal bins, or ``"day"`` / ``"week"`` for calendar days
+        or weeks (UTC): finishes cluster at the end of working days, so equal bins of
+        arbitrary width alternate between full and empty.
+        """
+        values = self._sorted_finish()
+        if isinstance(bins, str):
+            step = {"day": 1440, "week": 7 * 1440}.get(bins)
+            if step is None:
+                raise ValueError(f"bins must be a number, 'day' or 'week', not {bins!r}")
+            # Weeks start on Monday: the Unix epoch was a Thursday.
+            offset = 3 * 1440 if bins == "week" else 0
+            lo = (int(values[0]) + offset) // step * step - offset
+            hi = (int(values[-1]) + offset) // step * step - offset + step
+            edges = np.arange(lo, hi + 1, step, dtype=np.int64)
+            counts = np.histogram(values, bins=edges)[0].astype(np.int64)
+            return edges.astype("datetime64[m]"), counts
+        counts, float_edges = _histogram(values, bins)
+        return float_edges.astype(np.int64).astype("datetime64[m]"), counts
 
     def cost_histogram(self, bins: int = 30) -> tuple[I64, I64]:
         """``(edges in cents, counts)`` of the cost."""

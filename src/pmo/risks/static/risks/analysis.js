@@ -8,8 +8,8 @@
   let run = 0;
   const cumulative = counts.map((c) => ((run += c) / total) * 100);
   const edges = data.histogram.labels.map((d) => new Date(d));
-  const first = new Date(data.scurve.dates[0]).getTime();
-  const last = new Date(data.scurve.dates[data.scurve.dates.length - 1]).getTime();
+  const first = new Date(data.histogram.edges[0]).getTime();
+  const last = new Date(data.histogram.edges[data.histogram.edges.length - 1]).getTime();
   const width = (last - first) / counts.length || 1;
   const position = (iso) => (new Date(iso).getTime() - first) / width - 0.5;
   const markers = {
