@@ -827,6 +827,7 @@ def metrics(
             for name, (c, p, a) in sorted(teams.items())
         ],
         "velocity": [round(x / 60, 1) for x in periodise(approved)],
+        "has_actuals": bool(approved.any()),
         "burn": burn,
         "burn_cumulative": [round(x, 2) for x in np.cumsum(burn)],
     }
