@@ -191,3 +191,31 @@ def test_hand_pick_evaluates_without_saving(client, demo):
     assert response.url == scenario.get_absolute_url()
     assert scenario.saved_selection == {"V-1": 0}
     assert scenario.saved_cost == 60_000
+
+
+def test_pricing_runs_as_a_job_and_shows_the_worth(
+    client, demo, django_capture_on_commit_callbacks
+):
+    from pmo.intake import services
+
+    org = demo.org
+    scenario = services.do_save_scenario(
+        org.people.pfm,
+        org.p1,
+        name="Priced",
+        picks={"V-1": None},
+        budgets=[{"year": 0, "total": "100000"}],
+    )
+    client.force_login(org.people.pfm)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("intake:scenario-price", args=[scenario.pk]))
+    job = Job.objects.get()
+    assert job.status == "succeeded" and job.result == {"scenario_id": scenario.pk, "priced": 2}
+    assert client.get(response.url).url == scenario.get_absolute_url()
+    scenario.refresh_from_db()
+    # V-1 (1000) alone fits; without it V-2 (800) does: worth 200; forcing V-2 in costs 200
+    assert scenario.solver["marginal"] == {"V-1": 200.0, "V-2": -200.0}
+    page = client.get(scenario.get_absolute_url()).content.decode()
+    assert "Forcing it in costs" in page
+    client.force_login(org.people.executive)
+    assert client.post(reverse("intake:scenario-price", args=[scenario.pk])).status_code == 403

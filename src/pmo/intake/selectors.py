@@ -422,14 +422,19 @@ def scenario_explanation(live: LiveScenario) -> dict:
     """
     solver = live.scenario.solver or {}
     projects = {row["code"]: row for row in solver.get("projects", [])}
-    out_codes = [code for code in projects if code not in live.picks]
+    marginal = solver.get("marginal", {})
+    out_codes = [code for code in {**projects, **marginal} if code not in live.picks]
     titles = dict(
         Proposal.objects.filter(portfolio=live.scenario.portfolio, code__in=out_codes).values_list(
             "code", "title"
         )
     )
-    left_out = [{**projects[code], "title": titles.get(code, "")} for code in out_codes]
-    left_out.sort(key=lambda r: -r["reduced_cost"])
+    blank = {"value": None, "resource_price": None, "reduced_cost": None}
+    left_out = [
+        {**blank, "code": code, **projects.get(code, {}), "title": titles.get(code, "")}
+        for code in out_codes
+    ]
+    left_out.sort(key=lambda r: (-(r["reduced_cost"] or 0), r["code"]))
     binding = []
     for c in solver.get("binding", []):
         money = c["kind"] != "capacity"
