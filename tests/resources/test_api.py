@@ -131,3 +131,18 @@ def test_find_people_api(pool, api):
     ).data
     assert [(r["name"], r["free"], r["level"]) for r in found] == [("Dana Dev", 40.0, 3)]
     assert dt.date(2026, 3, 2).weekday() == 0
+
+
+def test_only_pmo_admins_change_the_pool(pool, api):
+    body = {"kind": "person", "name": "Nina New", "units": 1, "availability_pct": 80}
+    api.force_authenticate(pool.people.pm_a)
+    assert api.post("/api/v1/resources/", body, format="json").status_code == 403
+    api.force_authenticate(pool.people.admin)
+    made = api.post("/api/v1/resources/", body, format="json")
+    assert made.status_code == 201
+    assert (made.data["name"], made.data["availability_pct"]) == ("Nina New", 80)
+    role = api.post("/api/v1/resources/", {"kind": "role", "name": "Any"}, format="json")
+    assert role.data == {"role": ["A generic role resource needs the role it stands for."]}
+    # Retiring keeps the history: the resource stays, inactive.
+    assert api.delete(f"/api/v1/resources/{made.data['id']}/").status_code == 204
+    assert api.get(f"/api/v1/resources/{made.data['id']}/").data["is_active"] is False
