@@ -54,9 +54,16 @@ def ensure_demo() -> bool:
 
 def timed(client, url: str, repeats: int) -> tuple[list[float], int]:
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
-    with CaptureQueriesContext(connection) as queries:
+    # Counted with an execute wrapper: the request may close and reopen the connection,
+    # which a CaptureQueriesContext around it does not survive.
+    queries = []
+
+    def count(execute, sql, params, many, context):
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
         response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
     times = []
