@@ -223,3 +223,19 @@ def test_booking_grid_saves_a_new_row_and_refuses_bad_hours_whole(pool, client):
     )
     assert "May 2026: &#x27;lots&#x27; is not a number of hours." in page.content.decode()
     assert Booking.objects.count() == 1
+
+
+def test_a_row_can_be_added_for_a_task_outside_the_week(pool, client):
+    later = make_task(pool, "Later work", days=2)
+    assignment = services.do_assign(pool.people.admin, task=later, resource=pool.dana)
+    client.force_login(pool.people.member_a)
+    week = "2026-03-16"
+    page = client.get(reverse("resources:timesheet"), {"week": week}).content.decode()
+    assert f'<option value="{assignment.pk}">PRJ-A · Later work</option>' in page
+    client.post(
+        reverse("resources:timesheet"),
+        {"week": week, "add-assignment": assignment.pk, "h-add-0": "2", "action": "save"},
+    )
+    assert list(TimesheetEntry.objects.values_list("day", "minutes")) == [
+        (dt.date(2026, 3, 16), 120)
+    ]

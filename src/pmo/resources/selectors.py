@@ -644,7 +644,15 @@ def timesheet_grid(resource: Resource, monday: dt.date) -> dict:
             }
         )
     totals = [sum(row["minutes"][i] for row in rows) for i in range(7)]
+    others = (
+        Assignment.objects.filter(resource=resource, task__is_summary=False)
+        .exclude(pk__in=ids)
+        .exclude(task__percent_complete=100)
+        .select_related("task__project")
+        .order_by("task__project__code", "task__sort_key")
+    )
     return {
+        "others": others,
         "sheet": sheet,
         "monday": monday,
         "days": days,

@@ -539,6 +539,16 @@ class TimesheetView(LoginRequiredMixin, TemplateView):
                     row = labels.get(assignment_id, f"row {assignment_id}")
                     raise ValidationError(f"'{row}', {when:%a %d %b}: {error}") from error
                 rows.setdefault(assignment_id, [0] * 7)[day] = minutes
+            added = request.POST.get("add-assignment", "")
+            if added.isdigit():
+                # A task outside this week's plan that the person worked on anyway.
+                values = rows.setdefault(int(added), [0] * 7)
+                for day in range(7):
+                    try:
+                        values[day] += parse_hours(request.POST.get(f"h-add-{day}", ""))
+                    except ValueError as error:
+                        when = monday + dt.timedelta(days=day)
+                        raise ValidationError(f"Added row, {when:%a %d %b}: {error}") from error
             sheet = services.do_save_timesheet(
                 request.user, resource=resource, week=monday, rows=rows
             )
