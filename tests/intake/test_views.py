@@ -219,3 +219,47 @@ def test_pricing_runs_as_a_job_and_shows_the_worth(
     assert "Forcing it in costs" in page
     client.force_login(org.people.executive)
     assert client.post(reverse("intake:scenario-price", args=[scenario.pk])).status_code == 403
+
+
+def test_role_capacity_is_changed_on_the_selection_page(client, demo):
+    client.force_login(demo.org.people.pfm)
+    url = reverse("intake:selection", args=[demo.org.p1.pk])
+    client.post(url, {"role_id": demo.dev.pk, "monthly_hours": "320.5"})
+    demo.dev.refresh_from_db()
+    assert str(demo.dev.monthly_hours) == "320.5"
+    page = client.post(url, {"role_id": demo.dev.pk, "monthly_hours": "-1"}, follow=True)
+    assert "Developer: Ensure this value is greater than or equal to 0." in page.content.decode()
+    demo.dev.refresh_from_db()
+    assert str(demo.dev.monthly_hours) == "320.5"
+
+
+def test_criteria_are_added_and_deleted_from_the_scoring_page(client, demo):
+    client.force_login(demo.org.people.pfm)
+    pk = demo.org.p1.pk
+    bad = client.post(
+        reverse("intake:criterion-create", args=[pk]),
+        {
+            "objective": demo.org.so1.pk,
+            "code": "RISK",
+            "name": "Delivery risk",
+            "weight": "1",
+            "position": "1",
+            "levels": "1: low\nhigh",
+        },
+    )
+    assert "Line 2: write &#x27;score: definition&#x27;" in bad.content.decode()
+    client.post(
+        reverse("intake:criterion-create", args=[pk]),
+        {
+            "objective": demo.org.so1.pk,
+            "code": "RISK",
+            "name": "Delivery risk",
+            "weight": "1",
+            "position": "1",
+            "levels": "1: low\n3: high",
+        },
+    )
+    criterion = demo.model.criteria.get(code="RISK")
+    assert list(criterion.levels.values_list("value", "definition")) == [(1, "low"), (3, "high")]
+    client.post(reverse("intake:criterion-update", args=[pk, criterion.pk]), {"delete": "1"})
+    assert not demo.model.criteria.filter(code="RISK").exists()

@@ -34,7 +34,7 @@ from .forms import (
     TransitionForm,
     formset_rows,
 )
-from .models import Criterion
+from .models import CapacityRole, Criterion
 
 
 def _errors_to(form, error: ValidationError) -> None:
@@ -200,6 +200,8 @@ class CriterionEditView(PortfolioMixin, TemplateView):
         )
         context["title"] = f"Edit criterion {criterion}" if criterion else "New criterion"
         context["back"] = reverse("intake:scoring", args=[self.portfolio.pk])
+        if criterion is not None:
+            context["delete_label"] = f"Delete {criterion.code} and its scores"
         return context
 
     def get(self, request, *args, **kwargs):
@@ -208,6 +210,10 @@ class CriterionEditView(PortfolioMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         criterion = self.criterion()
+        if criterion is not None and "delete" in request.POST:
+            services.do_delete_criterion(request.user, criterion)
+            messages.success(request, f"Criterion {criterion.code} and its scores deleted.")
+            return redirect("intake:scoring", pk=self.portfolio.pk)
         form = CriterionForm(request.POST, instance=criterion, portfolio=self.portfolio)
         if form.is_valid():
             data = dict(form.cleaned_data)
@@ -269,6 +275,23 @@ class SelectionView(PortfolioMixin, TemplateView):
         from .tasks import optimise_portfolio
 
         require(request.user, Action.CHANGE, self.portfolio)
+        if "role_id" in request.POST:
+            role = get_object_or_404(
+                CapacityRole.objects.filter(portfolio=self.portfolio), pk=request.POST["role_id"]
+            )
+            try:
+                services.do_save_role(
+                    request.user,
+                    self.portfolio,
+                    role,
+                    monthly_hours=request.POST.get("monthly_hours") or None,
+                )
+            except ValidationError as error:
+                for message in error.messages:
+                    messages.error(request, f"{role.name}: {message}")
+            else:
+                messages.success(request, f"{role.name} now has {role.monthly_hours} h a month.")
+            return redirect(reverse("intake:selection", args=[pk]) + "#roles")
         if "role" in request.POST:
             role_form = RoleForm(request.POST, prefix="role")
             if role_form.is_valid():
