@@ -50,10 +50,11 @@ def _url_maker(name: str):
 
 @register.simple_tag
 def health_rows(board: dict, level: str = ""):
-    """The rows of the health grid, built in one pass (rendering 200 projects x 15 cells
-    through template tags took longer than reading all the data for them).
+    """The rows of the health grid, built in one pass with the standard library's escaping
+    (rendering 200 projects x 15 cells through template tags, or even ``format_html``,
+    took longer than reading all the data for them).
     """
-    from django.utils.html import format_html_join
+    from html import escape
 
     from pmo.finance.templatetags.money import cents, index
 
@@ -61,69 +62,48 @@ def health_rows(board: dict, level: str = ""):
     report_url = _url_maker("reporting:report-detail")
     money_url = _url_maker("finance:money")
     program_url = _url_maker("reporting:program-dashboard")
-    dimensions = board["dimensions"]
-    lines = []
+    labels = {value: label for value, label in Rag.choices}
+    out = []
     for row in board["rows"]:
         project, figures, report = row.project, row.figures, row.report
         target = report_url(report.pk) if report else money_url(project.pk)
+        money = money_url(project.pk)
         cells = [
-            format_html(
-                '<td class="name"><a href="{}">{}</a> {}</td>',
-                status_url(project.pk),
-                project.code,
-                project.name,
-            )
+            f'<tr data-project="{escape(project.code)}"><td class="name">'
+            f'<a href="{status_url(project.pk)}">{escape(project.code)}</a> '
+            f"{escape(project.name)}</td>"
         ]
         if level != "program":
-            cells.append(
-                format_html(
-                    '<td class="name"><a href="{}">{}</a></td>',
-                    program_url(project.program_id),
-                    project.program.name,
+            if project.program_id:
+                cells.append(
+                    f'<td class="name"><a href="{program_url(project.program_id)}">'
+                    f"{escape(project.program.name)}</a></td>"
                 )
-                if project.program_id
-                else mark_safe('<td class="name"><span class="muted">–</span></td>')
-            )
-        cells.append(format_html("<td>{}</td>", project.manager or "–"))
-        for dimension in dimensions:
+            else:
+                cells.append('<td class="name"><span class="muted">–</span></td>')
+        cells.append(f"<td>{escape(str(project.manager or '–'))}</td>")
+        for dimension in board["dimensions"]:
             rag, measure, overridden = row.ratings.get(dimension) or (Rag.NONE, "Not rated", False)
+            css = CLASSES.get(rag, "rag-none") + (" overridden" if overridden else "")
+            text = "–" if rag == Rag.NONE else labels[rag]
             cells.append(
-                format_html(
-                    '<td class="rag"><a class="{}{}" title="{}" href="{}" data-rag="{}" '
-                    'data-dimension="{}">{}</a></td>',
-                    CLASSES.get(rag, "rag-none"),
-                    " overridden" if overridden else "",
-                    measure,
-                    target,
-                    rag,
-                    dimension,
-                    "–" if rag == Rag.NONE else Rag(rag).label,
-                )
+                f'<td class="rag"><a class="{css}" title="{escape(measure)}" href="{target}" '
+                f'data-rag="{rag}" data-dimension="{dimension}">{text}</a></td>'
             )
         vac = figures.get("vac")
+        negative = " neg" if vac is not None and vac < 0 else ""
         cells.append(
-            format_html(
-                '<td class="num"><a href="{}">{}</a></td><td class="num"><a href="{}">{}</a></td>'
-                '<td class="num">{}</td><td class="num{}">{}</td>',
-                money_url(project.pk),
-                index(figures.get("spi_t")),
-                money_url(project.pk),
-                index(figures.get("cpi")),
-                cents(figures.get("eac")),
-                " neg" if vac is not None and vac < 0 else "",
-                cents(vac),
-            )
+            f'<td class="num"><a href="{money}">{index(figures.get("spi_t"))}</a></td>'
+            f'<td class="num"><a href="{money}">{index(figures.get("cpi"))}</a></td>'
+            f'<td class="num">{cents(figures.get("eac"))}</td>'
+            f'<td class="num{negative}">{cents(vac)}</td>'
         )
-        cells.append(
-            format_html(
-                '<td><a href="{}">{}</a></td>', report_url(report.pk), f"{report.period:%b %Y}"
-            )
-            if report
-            else format_html('<td><a class="muted" href="{}">none</a></td>', status_url(project.pk))
-        )
-        lines.append((project.code, format_html_join("", "{}", ((c,) for c in cells))))
-    if not lines:
-        return format_html(
-            '<tr><td colspan="15" class="muted">{}</td></tr>', "No project matches these filters."
-        )
-    return format_html_join("", '<tr data-project="{}">{}</tr>', lines)
+        if report:
+            cells.append(f'<td><a href="{report_url(report.pk)}">{report.period:%b %Y}</a></td>')
+        else:
+            cells.append(f'<td><a class="muted" href="{status_url(project.pk)}">none</a></td>')
+        out.append("".join(cells) + "</tr>")
+    if not out:
+        out.append('<tr><td colspan="15" class="muted">No project matches these filters.</td></tr>')
+    # Every value above is escaped or generated here (urls, numbers, choice values).
+    return mark_safe("".join(out))
