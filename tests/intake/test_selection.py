@@ -352,3 +352,21 @@ def test_pricing_re_solves_each_proposal(intake):
         "PR-4": None,  # 150,000 never fits 100,000
     }
     assert seen[-1] == "Pricing PR-4"
+
+
+def test_prerequisites_count_once_approved_and_block_while_not_screened(intake):
+    org = intake.org
+    base = intake.proposal("PRE", capex=[1_000], score=3, state="submitted")
+    intake.proposal("NEEDS", capex=[1_000], score=5, requires=[base])
+    figures = selectors.portfolio_figures(org.p1)
+    assert figures.by_code["NEEDS"].blocked_by == ["requires PRE, which is submitted"]
+    assert not figures.by_code["NEEDS"].selectable
+    with pytest.raises(ValidationError) as err:
+        services.do_save_scenario(org.people.pfm, org.p1, name="x", picks={"NEEDS": None})
+    assert err.value.message_dict == {
+        "picks": ["NEEDS cannot be selected: requires PRE, which is submitted."]
+    }
+    services.do_transition(org.people.pfm, base, "screened", "")
+    services.do_transition(org.people.pfm, base, "approved", "")
+    scenario = services.do_save_scenario(org.people.pfm, org.p1, name="y", picks={"NEEDS": None})
+    assert selectors.live_scenario(scenario).evaluation.problems == []

@@ -324,6 +324,18 @@ def portfolio_figures(model, criteria, proposals, roles) -> PortfolioFigures:
         capacity=[float(r.monthly_hours) for r in roles],
     )
     figures.by_code = {p.code: p for p in out}
+    for p in out:
+        # an approved prerequisite is a project already: satisfied; one that is not
+        # screened cannot be chosen now, so neither can what needs it
+        open_requires = []
+        for code in p.requires:
+            state = figures.by_code[code].state if code in figures.by_code else "unknown"
+            if state == "approved":
+                continue
+            if state not in SELECTABLE:
+                p.blocked_by.append(f"requires {code}, which is {state}")
+            open_requires.append(code)
+        p.requires = open_requires
     set_values(figures, figures.npv_weight)
     return figures
 
