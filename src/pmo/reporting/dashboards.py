@@ -137,7 +137,7 @@ def _ratings(row: Row, thresholds: RagThresholds) -> dict:
     return out
 
 
-def _milestones(project_ids, today: dt.date) -> dict:
+def milestones_of(project_ids, today: dt.date) -> dict:
     rows = list(
         Task.objects.filter(
             project_id__in=project_ids,
@@ -272,7 +272,7 @@ def _s_curve(project_ids, records: dict[int, EvmRecord]) -> dict:
     }
 
 
-def _top_risks(user, project_ids, limit: int = 8) -> list[dict]:
+def top_risks_of(user, project_ids, limit: int = 8) -> list[dict]:
     from pmo.portfolios.models import Project
     from pmo.risks.selectors import top_risks
 
@@ -359,8 +359,8 @@ def executive(user, filters: dict, *, today: dt.date | None = None, full: bool =
         "scatter": scatter,
         "s_curve": curve,
         "outlook": outlook,
-        "milestones": _milestones(ids, today) if full else {},
-        "risks": _top_risks(user, ids) if full else [],
+        "milestones": milestones_of(ids, today) if full else {},
+        "risks": top_risks_of(user, ids) if full else [],
         "status_date": max((r.record.status_date for r in rows if r.record), default=None),
     }
 

@@ -43,7 +43,7 @@ def status_report_html(report) -> str:
         height=190,
     )
     ratings = {r.dimension: r for r in report.ratings.all()}
-    milestones = dashboards._milestones([report.project_id], report.status_date)
+    milestones = dashboards.milestones_of([report.project_id], report.status_date)
     return render_to_string(
         "reporting/pdf/status_report.html",
         {

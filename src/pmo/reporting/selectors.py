@@ -12,6 +12,7 @@ from pmo.finance.adapters import to_cents
 from pmo.finance.choices import CostCategory
 from pmo.finance.periods import month_end, month_start
 from pmo.portfolios.choices import ProjectStatus
+from pmo.portfolios.models import Project
 from pmo.portfolios.selectors import visible_projects
 from pmo.schedules.models import Task
 
@@ -198,8 +199,7 @@ def reports_due(as_of: dt.date) -> list[tuple]:
     limits = {t.portfolio_id: t.due_days for t in RagThresholds.objects.all()}
     out = []
     projects = (
-        visible_projects_all()
-        .filter(status=ProjectStatus.ACTIVE)
+        Project.objects.filter(status=ProjectStatus.ACTIVE)
         .exclude(pk__in=done)
         .select_related("manager", "portfolio")
     )
@@ -208,9 +208,3 @@ def reports_due(as_of: dt.date) -> list[tuple]:
         if as_of >= due:
             out.append((project, period, due))
     return out
-
-
-def visible_projects_all():
-    from pmo.portfolios.models import Project
-
-    return Project.objects.all()

@@ -127,8 +127,8 @@ class ProjectStatusView(LoginRequiredMixin, TemplateView):
                 "cpi": [r.figures["cpi"] for r in history],
                 "spi": [r.figures["spi"] for r in history],
             },
-            "milestones": dashboards._milestones([project.pk], timezone.localdate()),
-            "risks": dashboards._top_risks(self.request.user, [project.pk]),
+            "milestones": dashboards.milestones_of([project.pk], timezone.localdate()),
+            "risks": dashboards.top_risks_of(self.request.user, [project.pk]),
             "can_change": can(self.request.user, Action.CHANGE, project),
             "form": form or NewReportForm(initial={"period": timezone.localdate()}),
         }
