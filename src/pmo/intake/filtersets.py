@@ -1,6 +1,7 @@
 """One filter set for the proposal list page and the proposal API."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
 
 from pmo.portfolios.models import Portfolio
@@ -15,6 +16,9 @@ class ProposalFilterSet(django_filters.FilterSet):
     portfolio = django_filters.ModelChoiceFilter(queryset=Portfolio.objects.none())
     state = django_filters.MultipleChoiceFilter(choices=ProposalState.choices)
     risk_level = django_filters.MultipleChoiceFilter(choices=RiskLevel.choices)
+    mandatory = django_filters.BooleanFilter(
+        widget=forms.Select(choices=[("", "Any"), ("true", "Mandatory"), ("false", "Optional")])
+    )
 
     class Meta:
         model = Proposal
