@@ -346,3 +346,24 @@ def test_level_within_slack_names_the_overload_it_cannot_resolve(
             "tasks": ["Build API", "Build UI"],
         }
     ]
+
+
+def test_undo_leaves_a_task_changed_by_hand_since_and_names_it(
+    pool, django_capture_on_commit_callbacks
+):
+    from pmo.schedules import services as plan_services
+
+    a = make_task(pool, "Build API", days=3)
+    b = make_task(pool, "Build UI", days=2)
+    services.do_assign(pool.people.admin, task=a, resource=pool.dana)
+    services.do_assign(pool.people.admin, task=b, resource=pool.dana)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.do_start_leveling(pool.people.pm_a, project=pool.a)
+    run.refresh_from_db()
+    services.do_apply_leveling(pool.people.pm_a, run)
+    plan_services.do_update_task(pool.people.pm_a, Task.objects.get(pk=a.pk), constraint_date=at(9))
+    assert services.do_undo_leveling(pool.people.pm_a, run) == {
+        "restored": 0,
+        "kept": ["Build API"],
+    }
+    assert Task.objects.get(pk=a.pk).start == at(9)
