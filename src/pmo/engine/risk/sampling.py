@@ -206,6 +206,19 @@ def _inverse_cdf(u, cols, a, m, b, kind, out):  # pragma: no cover - compiled
                     out[r, c] = hi - np.sqrt((1.0 - x) * width * (hi - mode))
 
 
+@njit(cache=True, parallel=True)
+def _scatter(x, cols, shift, scale, exponential, out):  # pragma: no cover - compiled
+    """``out[:, cols[j]] = shift[j] + scale[j] * f(x[:, j])`` with f = exp or identity.
+
+    Column-wise fancy assignment into a row-major matrix is slow in numpy; this
+    writes each row once, on all threads.
+    """
+    for r in prange(x.shape[0]):
+        for j in range(cols.shape[0]):
+            v = np.exp(x[r, j]) if exponential else x[r, j]
+            out[r, cols[j]] = shift[j] + scale[j] * v
+
+
 def sample(
     a: F64, m: F64, b: F64, kind: NDArray[np.int8], size: int, rng: np.random.Generator
 ) -> F64:
@@ -225,7 +238,8 @@ def sample(
         lo, hi, mode = a[pert], b[pert], m[pert]
         alpha = 1 + 4 * (mode - lo) / (hi - lo)
         beta = 1 + 4 * (hi - mode) / (hi - lo)
-        out[:, pert] = lo + (hi - lo) * rng.beta(alpha, beta, size=(size, pert.size))
+        x = rng.beta(alpha, beta, size=(size, pert.size))
+        _scatter(x, pert, lo, hi - lo, False, out)
     logn = np.flatnonzero(spread & (kind == Distribution.LOGNORMAL))
     if logn.size:
         mean, var = moments(a[logn], m[logn], b[logn], np.zeros(logn.size, dtype=np.int8))
@@ -233,7 +247,10 @@ def sample(
         sigma2 = np.log1p(var / excess**2)
         mu = np.log(excess) - sigma2 / 2
         z = rng.standard_normal((size, logn.size))
-        out[:, logn] = a[logn] + np.exp(mu + np.sqrt(sigma2) * z)
+        # a + exp(mu + sigma z), written straight into the activities' columns.
+        z *= np.sqrt(sigma2)
+        z += mu
+        _scatter(z, logn, a[logn], np.ones(logn.size), True, out)
     return out
 
 

@@ -4,6 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
+from numba import njit, prange
 from numpy.typing import ArrayLike, NDArray
 from scipy.stats import rankdata
 
@@ -177,18 +178,44 @@ def _minute(value: object) -> int:
     return int(value)  # type: ignore[call-overload]
 
 
-def _spearman(columns: F64, target: F64) -> F64:
+def _spearman(columns: NDArray, target: NDArray) -> F64:
     """Spearman rank correlation of each column with ``target`` (NaN for constants)."""
     if columns.shape[1] == 0:
         return np.zeros(0)
-    ranks = rankdata(columns, axis=0)
     rt = rankdata(target)
-    ranks -= ranks.mean(axis=0)
     rt -= rt.mean()
-    denom = np.sqrt((ranks * ranks).sum(axis=0) * (rt * rt).sum())
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out = (ranks * rt[:, None]).sum(axis=0) / denom
-    return np.where(denom > 0, out, np.nan)
+    return _rank_correlations(np.ascontiguousarray(columns.T), rt)
+
+
+@njit(cache=True, parallel=True)
+def _rank_correlations(rows, centred_target):  # pragma: no cover - compiled
+    """Pearson correlation of each row's average ranks with the centred target ranks."""
+    k, size = rows.shape
+    out = np.empty(k)
+    tt = (centred_target * centred_target).sum()
+    for j in prange(k):
+        values = rows[j]
+        order = np.argsort(values, kind="mergesort")
+        ranks = np.empty(size)
+        i = 0
+        while i < size:
+            # Ties share the mean of the ranks they span (as scipy's "average").
+            end = i + 1
+            while end < size and values[order[end]] == values[order[i]]:
+                end += 1
+            rank = (i + end + 1) / 2.0
+            for t in range(i, end):
+                ranks[order[t]] = rank
+            i = end
+        mean = (size + 1) / 2.0
+        num = 0.0
+        rr = 0.0
+        for t in range(size):
+            c = ranks[t] - mean
+            num += c * centred_target[t]
+            rr += c * c
+        out[j] = num / np.sqrt(rr * tt) if rr > 0 and tt > 0 else np.nan
+    return out
 
 
 def simulate(
@@ -304,7 +331,8 @@ def simulate(
         x = sample(a, m, b, kind, size, rng)
         if corr_cols.size:
             x[:, corr_cols] = iman_conover(x[:, corr_cols], corr_target, rng)
-        d = np.rint(x).astype(np.int64)
+        d = np.empty(x.shape, dtype=np.int64)
+        _round_into(x, d)
         extra_cost = np.zeros(size)
         for i in range(r):
             hit = rng.random(size) < p[i]
@@ -321,22 +349,20 @@ def simulate(
         finish[done : done + size] = out.finish
         ms[done : done + size] = out.watched
         crit += out.critical_count
-        kept[done : done + size] = d[:, watched_cols]
+        _gather(d, watched_cols, kept[done : done + size])
         if cost is not None:
-            cost[done : done + size] = np.rint(
-                d @ cost_rate + cost_fixed + extra_cost  # type: ignore[operator]
-            ).astype(np.int64)
+            _costs(d, cost_rate, cost_fixed + extra_cost, cost[done : done + size])
         done += size
         if progress is not None:
             progress(done, iterations)
 
     sens = np.full(n, np.nan)
     target = finish.astype(np.float64)
-    sens[watched_cols] = _spearman(kept.astype(np.float64), target)
+    sens[watched_cols] = _spearman(kept, target)
     cost_sens = None
     if cost is not None:
         cost_sens = np.full(n, np.nan)
-        cost_sens[watched_cols] = _spearman(kept.astype(np.float64), cost.astype(np.float64))
+        cost_sens[watched_cols] = _spearman(kept, cost.astype(np.float64))
     return Simulation(
         iterations=iterations,
         seed=seed,
@@ -345,7 +371,7 @@ def simulate(
         milestones=_dates(prepared, ms),
         criticality=crit / iterations,
         sensitivity=sens,
-        risk_sensitivity=_spearman(risk_delay.astype(np.float64), target),
+        risk_sensitivity=_spearman(risk_delay, target),
         cost=cost,
         deterministic_cost=(
             None if cost_rate is None else int(np.rint(base @ cost_rate + cost_fixed))
@@ -353,6 +379,30 @@ def simulate(
         cost_sensitivity=cost_sens,
         risk_occurrences=occurrences,
     )
+
+
+@njit(cache=True, parallel=True)
+def _round_into(x, d):  # pragma: no cover - compiled
+    for r in prange(x.shape[0]):
+        for c in range(x.shape[1]):
+            d[r, c] = np.int64(np.rint(x[r, c]))
+
+
+@njit(cache=True, parallel=True)
+def _gather(d, cols, out):  # pragma: no cover - compiled
+    for r in prange(d.shape[0]):
+        for j in range(cols.shape[0]):
+            out[r, j] = d[r, cols[j]]
+
+
+@njit(cache=True, parallel=True)
+def _costs(d, rate, extra, out):  # pragma: no cover - compiled
+    """Each row's cost: durations times cost rates, plus the row's extra, in cents."""
+    for r in prange(d.shape[0]):
+        total = extra[r]
+        for c in range(d.shape[1]):
+            total += d[r, c] * rate[c]
+        out[r] = np.int64(np.rint(total))
 
 
 def _triangular(rng: np.random.Generator, lo: float, ml: float, hi: float, size: int) -> F64:
