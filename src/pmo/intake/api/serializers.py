@@ -189,9 +189,14 @@ class ScenarioSerializer(serializers.ModelSerializer):
         return {i.proposal.code: i.start_month for i in scenario.items.select_related("proposal")}
 
     def get_live(self, scenario) -> dict:
-        from ..selectors import live_scenario
+        from ..selectors import live_scenario, portfolio_figures
 
-        live = live_scenario(scenario)
+        # one set of figures per portfolio and value blend serves a whole page of scenarios
+        cache = self.context.setdefault("figures_by_weight", {})
+        key = (scenario.portfolio_id, scenario.npv_weight)
+        if key not in cache:
+            cache[key] = portfolio_figures(scenario.portfolio, float(scenario.npv_weight))
+        live = live_scenario(scenario, cache[key])
         ev = live.evaluation
         return {
             "value": round(ev.value, 4),
