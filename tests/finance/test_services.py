@@ -1,6 +1,7 @@
 """Budgets, cost entries, forecasts and cost positions: rules, messages and rights."""
 
 import datetime as dt
+import io
 from decimal import Decimal
 
 import pytest
@@ -179,3 +180,19 @@ def test_snapshot_of_a_future_date_is_refused(org):
     }
     with pytest.raises(PermissionDenied):
         services.do_take_snapshots(org.people.executive, org.p1, dt.date.today())
+
+
+def test_month_end_task_and_command_store_last_months_figures(org, fence):
+    from django.core.management import call_command
+
+    from pmo.finance.models import EvmRecord
+    from pmo.finance.tasks import take_month_end_snapshots
+
+    stored = take_month_end_snapshots.call(status_date="2024-03-31")
+    # Projects A, B, D in portfolio ETP, C in OPS; program DCX; portfolios ETP and OPS.
+    assert stored == 4 + 1 + 2
+    assert take_month_end_snapshots.call(status_date="2024-03-31") == 0
+    out = io.StringIO()
+    call_command("take_evm_snapshots", "--date", "2024-04-30", stdout=out)
+    assert out.getvalue() == "7 snapshot(s) stored for 30 Apr 2024.\n"
+    assert EvmRecord.objects.filter(status_date=dt.date(2024, 4, 30)).count() == 7
