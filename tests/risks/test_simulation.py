@@ -193,3 +193,20 @@ def correlation_count() -> int:
     from pmo.risks.models import TaskCorrelation
 
     return TaskCorrelation.objects.count()
+
+
+def test_chance_of_finishing_by_each_day(chain):
+    RiskMatrix.objects.create(portfolio=chain.p1, probability_percent=[10, 30, 50, 70, 90])
+    risk = make_risk(
+        chain.a, probability=5, days_min=Decimal("2"), days_likely=Decimal("2"),
+        days_max=Decimal("2"),
+    )  # fmt: skip
+    risk.tasks.set([chain.build])
+    out = run(chain, iterations=2000).results
+    occurred = out["risks"][0]["occurred"]
+    # Friday 6 March without the risk, Tuesday 10 March with it (two working days).
+    assert out["by_day"]["dates"] == [
+        "2026-03-06", "2026-03-07", "2026-03-08", "2026-03-09", "2026-03-10",
+    ]  # fmt: skip
+    on_time = round(1 - occurred, 4)
+    assert out["by_day"]["probabilities"] == [on_time, on_time, on_time, on_time, 1.0]

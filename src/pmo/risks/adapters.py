@@ -269,10 +269,11 @@ def summarise(sim: Simulation, inputs: Inputs, run: SimulationRun) -> dict:
         },
         "probability_deterministic": sim.probability_by(sim.deterministic_finish),
     }
+    zone = ZoneInfo(settings.calendar.timezone)
+    out["by_day"] = _by_day(sim, zone)
     if settings.computed_finish:
         out["probability_plan"] = sim.probability_by(settings.computed_finish)
     if project.planned_finish:
-        zone = ZoneInfo(settings.calendar.timezone)
         end_of_day = dt.datetime.combine(project.planned_finish, dt.time(23, 59), tzinfo=zone)
         out["target_date"] = project.planned_finish.isoformat()
         out["probability_target"] = sim.probability_by(end_of_day)
@@ -330,6 +331,22 @@ def summarise(sim: Simulation, inputs: Inputs, run: SimulationRun) -> dict:
             },
         }
     return out
+
+
+def _by_day(sim: Simulation, zone: ZoneInfo) -> dict:
+    """Chance of finishing by the end of each day (the calendar's zone) from the
+    earliest to the latest simulated finish: "will we make the 31st?" at a glance.
+    """
+    first = sim.finish.min().item().replace(tzinfo=dt.UTC).astimezone(zone).date()
+    last = sim.finish.max().item().replace(tzinfo=dt.UTC).astimezone(zone).date()
+    days = [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
+    return {
+        "dates": [d.isoformat() for d in days],
+        "probabilities": [
+            round(sim.probability_by(dt.datetime.combine(d, dt.time(23, 59), tzinfo=zone)), 4)
+            for d in days
+        ],
+    }
 
 
 def _money(value: int | None) -> str | None:

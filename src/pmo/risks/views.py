@@ -403,6 +403,7 @@ def _chart_data(results: dict) -> dict:
         "p50": results["percentiles"]["P50"],
         "p80": results["percentiles"]["P80"],
         "tornado": results["tornado"],
+        "by_day": results.get("by_day"),
         "cost": results.get("cost"),
     }
 

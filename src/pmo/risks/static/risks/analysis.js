@@ -61,6 +61,19 @@
       plugins: { legend: { display: false }, tooltip: { callbacks: { label: (c) => `${bars[c.dataIndex].kind}: ρ = ${c.raw}` } } },
     },
   });
+  // "Will we make this date?": chance of finishing by the end of the chosen day.
+  const input = document.getElementById("check-date");
+  if (input && data.by_day) {
+    const show = () => {
+      const { dates, probabilities } = data.by_day;
+      let share = 0;
+      if (input.value >= dates[dates.length - 1]) share = 1;
+      else for (let i = 0; i < dates.length && dates[i] <= input.value; i++) share = probabilities[i];
+      document.getElementById("check-probability").textContent = input.value ? `${Math.round(share * 100)} %` : "";
+    };
+    input.addEventListener("input", show);
+    show();
+  }
   const cost = data.cost;
   const canvas = document.getElementById("cost-chart");
   if (cost && canvas) {
