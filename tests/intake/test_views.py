@@ -263,3 +263,35 @@ def test_criteria_are_added_and_deleted_from_the_scoring_page(client, demo):
     assert list(criterion.levels.values_list("value", "definition")) == [(1, "low"), (3, "high")]
     client.post(reverse("intake:criterion-update", args=[pk, criterion.pk]), {"delete": "1"})
     assert not demo.model.criteria.filter(code="RISK").exists()
+
+
+def test_ranking_downloads_as_excel_with_numbers(client, demo):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    client.force_login(demo.org.people.executive)
+    response = client.get(reverse("intake:ranking-export", args=[demo.org.p1.pk]))
+    assert response["Content-Disposition"] == 'attachment; filename="ETP-ranking.xlsx"'
+    sheet = load_workbook(BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:6] == ("Rank", "Code", "Proposal", "State", "Risk", "VAL (mean)")
+    assert [r[1] for r in rows[1:]] == ["V-1", "V-2", "V-3"]
+    npv = rows[0].index("NPV (EUR)")
+    assert rows[1][npv] == -60000  # capex 60,000 in year 0, no benefit
+    assert sheet.cell(row=2, column=npv + 1).number_format == "#,##0.00"
+
+
+def test_open_scenarios_are_deleted_committed_ones_kept(client, demo):
+    from pmo.intake import services
+
+    org = demo.org
+    scenario = services.do_save_scenario(org.people.pfm, org.p1, name="Gone", picks={})
+    client.force_login(org.people.pfm)
+    client.post(reverse("intake:scenario-delete", args=[scenario.pk]))
+    assert not Scenario.objects.filter(pk=scenario.pk).exists()
+    kept = services.do_save_scenario(org.people.pfm, org.p1, name="Kept", picks={"V-2": None})
+    services.do_commit_scenario(org.people.pfm, kept)
+    with pytest.raises(services.ValidationError) as err:
+        services.do_delete_scenario(org.people.pfm, kept)
+    assert err.value.messages == ["Scenario Kept is committed; it is kept as a record."]

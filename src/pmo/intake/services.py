@@ -701,6 +701,16 @@ def do_save_scenario(
 
 
 @transaction.atomic
+def do_delete_scenario(actor, scenario: Scenario) -> None:
+    """Delete an open scenario; a committed one is the record of a decision and stays."""
+    require(actor, Action.CHANGE, scenario.portfolio)
+    scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
+    if scenario.status != "open":
+        raise ValidationError(f"Scenario {scenario} is committed; it is kept as a record.")
+    scenario.delete()
+
+
+@transaction.atomic
 def do_update_scenario(actor, scenario: Scenario, picks: Mapping[str, int | None]) -> Scenario:
     """Replace the scenario's proposals (hand-picking) and take a new snapshot."""
     require(actor, Action.CHANGE, scenario.portfolio)

@@ -19,6 +19,11 @@ urlpatterns = [
         name="criterion-update",
     ),
     path("intake/portfolios/<int:pk>/ranking/", views.RankingView.as_view(), name="ranking"),
+    path(
+        "intake/portfolios/<int:pk>/ranking.xlsx",
+        views.RankingExportView.as_view(),
+        name="ranking-export",
+    ),
     path("intake/portfolios/<int:pk>/selection/", views.SelectionView.as_view(), name="selection"),
     path("intake/portfolios/<int:pk>/runs/<uuid:job>/", views.RunView.as_view(), name="run"),
     path("intake/portfolios/<int:pk>/compare/", views.CompareView.as_view(), name="compare"),
@@ -39,6 +44,11 @@ urlpatterns = [
         "intake/scenarios/<int:pk>/commit/",
         views.ScenarioCommitView.as_view(),
         name="scenario-commit",
+    ),
+    path(
+        "intake/scenarios/<int:pk>/delete/",
+        views.ScenarioDeleteView.as_view(),
+        name="scenario-delete",
     ),
     path(
         "intake/scenarios/<int:pk>/price/",

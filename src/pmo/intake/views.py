@@ -247,6 +247,24 @@ class RankingView(PortfolioMixin, TemplateView):
         return context
 
 
+class RankingExportView(PortfolioMixin, View):
+    def get(self, request, pk):
+        from django.conf import settings
+
+        from .exports import ranking_workbook
+
+        figures = selectors.portfolio_figures(self.portfolio)
+        ranking = selectors.ranking(figures, states=("submitted", "screened"))
+        content = ranking_workbook(figures, ranking, settings.PMO_CURRENCY)
+        response = HttpResponse(
+            content,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        name = f"{self.portfolio.code}-ranking.xlsx"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+
 class SelectionView(PortfolioMixin, TemplateView):
     template_name = "intake/selection.html"
     subnav = "selection"
@@ -374,6 +392,13 @@ class ScenarioDetailView(ScenarioMixin, TemplateView):
             .exclude(pk=self.scenario.pk),
         )
         return context
+
+
+class ScenarioDeleteView(ScenarioMixin, View):
+    def post(self, request, pk):
+        services.do_delete_scenario(request.user, self.scenario)
+        messages.success(request, f"Scenario {self.scenario} deleted.")
+        return redirect("intake:selection", pk=self.portfolio.pk)
 
 
 class ScenarioCommitView(ScenarioMixin, View):
