@@ -367,3 +367,25 @@ def test_undo_leaves_a_task_changed_by_hand_since_and_names_it(
         "kept": ["Build API"],
     }
     assert Task.objects.get(pk=a.pk).start == at(9)
+
+
+def test_a_team_is_red_only_when_it_is_short_as_a_whole(pool):
+    from pmo.resources.models import Resource
+
+    Resource.objects.create(
+        kind="person", name="Dan Second", role=pool.developer, calendar=pool.calendar
+    )
+    for name in ("Build API", "Build UI"):
+        task = make_task(pool, name, days=2)
+        services.do_assign(pool.people.admin, task=task, resource=pool.dana)
+    heat = selectors.heatmap(start=MONDAY, periods=1, group="role")
+    [cell] = week_of(heat, "Developer")
+    # Dana is double-booked on Monday and Tuesday, but two developers have 80 h.
+    assert (cell["capacity"], cell["demand"], cell["over"], cell["over_days"]) == (
+        80.0,
+        32.0,
+        False,
+        2,
+    )
+    [dana] = week_of(selectors.heatmap(start=MONDAY, periods=1), "Dana Dev")
+    assert (dana["pct"], dana["over"], dana["over_days"]) == (80, True, 2)

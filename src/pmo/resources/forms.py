@@ -69,7 +69,12 @@ class HeatmapForm(forms.Form):
         queryset=JobRole.objects.all(), required=False, empty_label="All roles"
     )
     q = forms.CharField(required=False, label="Name")
-    soft = forms.BooleanField(required=False, initial=True, label="Include soft bookings")
+    bookings = forms.ChoiceField(
+        choices=[("all", "Hard and soft"), ("hard", "Hard only")],
+        required=False,
+        initial="all",
+        label="Bookings",
+    )
 
     def __init__(self, *args, portfolios=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -88,7 +93,7 @@ class HeatmapForm(forms.Form):
             "unit": data.get("unit"),
             "role": data.get("role"),
             "q": data.get("q") or "",
-            "soft": data.get("soft", True) if self.is_bound and "group" in self.data else True,
+            "soft": data.get("bookings") != "hard",
         }
 
 

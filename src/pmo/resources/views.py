@@ -61,9 +61,11 @@ class HeatmapView(LoginRequiredMixin, TemplateView):
         portfolios = visible_portfolios(self.request.user)
         form = HeatmapForm(self.request.GET or None, portfolios=portfolios)
         params = form.params(timezone.localdate())
-        if not form.is_bound:
-            # Show the defaults in the controls, so people see which weeks they look at.
-            form = HeatmapForm(initial=params, portfolios=portfolios)
+        # The controls show what is on screen, defaults included (which weeks, and so on).
+        form = HeatmapForm(
+            initial={**params, "bookings": "all" if params["soft"] else "hard"},
+            portfolios=portfolios,
+        )
         heat = selectors.heatmap(**params)
         query = self.request.GET.copy()
         return super().get_context_data(

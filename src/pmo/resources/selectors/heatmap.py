@@ -54,9 +54,12 @@ class HeatRow:
                     "demand": round(dem, 1),
                     "free": round(cap - dem, 1),
                     "pct": pct,
-                    # A week can balance on paper and still ask for two tasks at
-                    # once on Monday: any over-allocated day makes the cell red.
-                    "over": (not unstaffed) and (dem > cap + 0.05 or days > 0),
+                    # A person's week can balance on paper and still ask for two
+                    # tasks at once on Monday: any over-allocated day makes their cell
+                    # red. A team's cell is red when the team as a whole is short;
+                    # its people's over-allocated days are counted beside it.
+                    "over": (not unstaffed)
+                    and (dem > cap + 0.05 or (days > 0 and self.kind != "group")),
                     "over_days": 0 if unstaffed else days,
                     "unstaffed": unstaffed and dem > 0,
                     "level": _level(pct),
@@ -164,15 +167,15 @@ def heatmap(
         elif group == Grouping.ROLE:
             if r.role is None:
                 continue
-            add(f"role-{r.role_id}", r.role.name, "", "", r.pk)
+            add(f"role-{r.role_id}", r.role.name, "", "group", r.pk)
         elif group == Grouping.SKILL:
             for skill in skills[r.pk]:
-                add(f"skill-{skill.pk}", skill.name, skill.category, "", r.pk)
+                add(f"skill-{skill.pk}", skill.name, skill.category, "group", r.pk)
         elif group == Grouping.UNIT:
             if r.org_unit is None:
-                add("unit-0", "No org unit", "", "", r.pk)
+                add("unit-0", "No org unit", "", "group", r.pk)
             else:
-                add(f"unit-{r.org_unit_id}", r.org_unit.name, "", "", r.pk)
+                add(f"unit-{r.org_unit_id}", r.org_unit.name, "", "group", r.pk)
         else:
             raise ValueError(f"Unknown grouping {group!r}: use resource, role, skill or unit.")
     ordered = sorted(rows.values(), key=lambda row: row.label.lower())
