@@ -206,3 +206,20 @@ def test_weekly_digest_to_subscribers(org, report):
 
 def test_reports_are_unique_per_month_in_the_database(report, org):
     assert StatusReport.objects.filter(project=org.a).count() == 1
+
+
+def test_reminder_and_digest_commands(org, fence):
+    import io
+
+    from django.core.management import call_command
+
+    org.a.status, org.a.manager = "active", org.people.pm_a
+    org.a.save()
+    org.people.pm_a.email = "pm_a@example.org"
+    org.people.pm_a.save()
+    out = io.StringIO()
+    call_command("send_status_reminders", "--date", "2024-04-05", stdout=out)
+    assert out.getvalue() == "1 reminder(s) sent.\n"
+    out = io.StringIO()
+    call_command("send_weekly_digest", "--date", "2024-04-08", stdout=out)
+    assert out.getvalue() == "0 digest(s) sent.\n"
