@@ -223,6 +223,7 @@ class ProposalFigures:
     blocked_by: list[str]
     earliest: int
     window: int
+    duration: int
     score: float
     scored: int
     stats: list[ScoreStats]
@@ -302,6 +303,7 @@ def portfolio_figures(model, criteria, proposals, roles) -> PortfolioFigures:
                 blocked_by=blocked,
                 earliest=max(0, months_between(model.planning_start, p.earliest_start)),
                 window=p.start_window_months,
+                duration=p.duration_months,
                 score=weighted_score(stats, weights, tops),
                 scored=len(assessors),
                 stats=stats,

@@ -459,3 +459,26 @@ def scenario_explanation(live: LiveScenario) -> dict:
         "binding": binding,
         "gain_over_greedy": gain,
     }
+
+
+def roadmap(live: LiveScenario) -> dict:
+    """Bars of the chosen proposals over the horizon: when each runs, as percentages."""
+    months = len(live.evaluation.months)
+    rows = []
+    for p in sorted(live.items, key=lambda p: (live.picks[p.code], p.code)):
+        start = live.picks[p.code]
+        end = min(months, start + p.duration)
+        rows.append(
+            {
+                "p": p,
+                "left": round(100 * start / months, 3),
+                "width": round(100 * max(end - start, 0.3) / months, 3),
+                "shifted": start - p.earliest,
+                "runs_on": start + p.duration > months,
+            }
+        )
+    years = [
+        {"label": label, "left": round(100 * 12 * k / months, 3)}
+        for k, label in enumerate(live.evaluation.years)
+    ]
+    return {"rows": rows, "years": years}

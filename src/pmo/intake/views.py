@@ -384,6 +384,7 @@ class ScenarioDetailView(ScenarioMixin, TemplateView):
             subnav="selection",
             live=live,
             charts=selectors.scenario_charts(live),
+            roadmap=selectors.roadmap(live),
             **selectors.scenario_explanation(live),
             can_change=can(self.request.user, Action.CHANGE, self.portfolio),
             commit=getattr(self.scenario, "commit", None),
