@@ -83,7 +83,8 @@ class HeatmapForm(forms.Form):
     def params(self, today: dt.date) -> dict:
         data = self.cleaned_data if self.is_valid() else {}
         granularity = data.get("granularity") or "week"
-        start = data.get("start") or (week_start(today) if granularity == "week" else today)
+        start = data.get("start") or today
+        start = week_start(start) if granularity == "week" else start.replace(day=1)
         return {
             "group": data.get("group") or "resource",
             "granularity": granularity,
