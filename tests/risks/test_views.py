@@ -205,3 +205,33 @@ def test_correlate_two_tasks_on_the_estimates_page(client, plan):
     response = client.post(url, {"first": design.pk, "second": design.pk, "coefficient": "x"})
     page = client.get(f"/projects/{plan.a.pk}/estimates/").content.decode()
     assert "Give the correlation as a number between -1 and 1." in page
+
+
+def test_register_downloads_as_an_excel_workbook(client, org):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from pmo.risks import services
+
+    risk = make_risk(org.a, title="Vendor", probability=5, impact=4, owner=org.people.pm_a)
+    services.do_add_action(
+        org.people.pm_a, risk, description="Second supplier", owner=org.people.member_a
+    )
+    services.do_create_raid_item(
+        org.people.pm_a, scope=org.a, kind="dependency", title="Network", counterparty="Infra"
+    )
+    client.force_login(org.people.pm_a)
+    response = client.get(f"/project/{org.a.pk}/risks/export.xlsx")
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="PRJ-A-risk-register.xlsx"'
+    book = load_workbook(BytesIO(response.content))
+    risks = list(book["Risks"].values)
+    assert risks[1][:4] == (risk.reference, "Vendor", "Threat", "Project")
+    assert risks[1][12] == 20  # score
+    assert risks[1][26] == "Second supplier (Member_A Tester, due —)"
+    assert book["Risks"].cell(row=2, column=13).fill.fgColor.rgb.endswith("F7B4AD")
+    raid = list(book["RAID log"].values)
+    assert raid[1][1:3] == ("Dependency", "Network") and raid[1][9] == "Infra"
+    client.force_login(org.people.outsider)
+    assert client.get(f"/project/{org.a.pk}/risks/export.xlsx").status_code == 404

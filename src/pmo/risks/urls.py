@@ -31,6 +31,11 @@ urlpatterns = [
     ),
     path("portfolios/<int:pk>/risk-matrix/", views.MatrixView.as_view(), name="matrix"),
     path("<str:level>/<int:pk>/risks/new/", views.RiskCreateView.as_view(), name="risk-create"),
+    path(
+        "<str:level>/<int:pk>/risks/export.xlsx",
+        views.RegisterExportView.as_view(),
+        name="register-export",
+    ),
     path("<str:level>/<int:pk>/raid/new/", views.RaidCreateView.as_view(), name="raid-create"),
     path("projects/<int:pk>/risk-analysis/", views.AnalysisView.as_view(), name="analysis"),
     path("projects/<int:pk>/estimates/", views.EstimatesView.as_view(), name="estimates"),

@@ -573,3 +573,24 @@ class CorrelationView(LoginRequiredMixin, View):
         else:
             messages.success(request, f"{first.name} and {second.name} now move together.")
         return redirect("risks:estimates", pk=pk)
+
+
+class RegisterExportView(LoginRequiredMixin, View):
+    """The register (risks and RAID log) as an Excel workbook."""
+
+    def get(self, request, level, pk):
+        from .exports import register_workbook
+
+        scope = get_scope(request.user, level, pk)
+        below = level != "project" and request.GET.get("below", "1") == "1"
+        risks = selectors.with_ratings(
+            selectors.risks_in(request.user, scope, below).prefetch_related("actions__owner")
+        )
+        raid = selectors.raid_in(request.user, scope, below).select_related("source_risk")
+        response = HttpResponse(
+            register_workbook(risks, raid),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        code = getattr(scope, "code", scope.pk)
+        response["Content-Disposition"] = f'attachment; filename="{code}-risk-register.xlsx"'
+        return response
