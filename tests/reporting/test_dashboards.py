@@ -52,6 +52,9 @@ def test_grid_tiles_and_drill_down(client, org, board_org):
     # (all four sides done at the end of day 3: EV 4,000, AC 2,800 booked so far).
     assert (k["bac"], k["pv"], k["ev"], k["ac"]) == (8000_00, 6000_00, 6500_00, 5600_00)
     assert k["burn"] == pytest.approx(5600 / 8000)
+    # Plan vs actual vs forecast from the cost entries: no budget lines in this plan.
+    cost = board["cost"]
+    assert (cost.budget, cost.actual_to_date, cost.forecast_at_completion) == (0, 5600, 5600)
     client.force_login(org.people.admin)
     page = client.get(f"/dashboard/?portfolio={org.p1.pk}").content.decode()
     # A red rating links to the report that gave it.
@@ -102,8 +105,9 @@ def test_query_count_does_not_grow_with_projects(client, org, board_org):
     take_snapshots([org.a, org.b, org.d, *extra], STATUS + dt.timedelta(days=1))
     assert count() == few
     # Session and user, grants, projects, snapshots, reports (3), thresholds, S-curve,
-    # milestones (2), risks, filter options (3), subscription: 18 at the time of writing.
-    assert few <= 18
+    # milestones (2), risks, budget/actual/forecast (3), filter options (3), subscription:
+    # 21 at the time of writing.
+    assert few <= 21
 
 
 def test_api_health_grid(client, org, board_org):

@@ -15,7 +15,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from pmo.finance.models import EvmRecord
-from pmo.finance.selectors import latest_records
+from pmo.finance.selectors import cost_positions, latest_records, total_position
 from pmo.portfolios.choices import Phase, ProjectStatus
 from pmo.portfolios.selectors import visible_objectives, visible_programs, visible_projects
 from pmo.schedules.models import BaselineTask, Task
@@ -361,6 +361,7 @@ def executive(user, filters: dict, *, today: dt.date | None = None, full: bool =
         "outlook": outlook,
         "milestones": milestones_of(ids, today) if full else {},
         "risks": top_risks_of(user, ids) if full else [],
+        "cost": total_position(cost_positions(ids, today).values(), today) if full else None,
         "status_date": max((r.record.status_date for r in rows if r.record), default=None),
     }
 
