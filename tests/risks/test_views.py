@@ -235,3 +235,13 @@ def test_register_downloads_as_an_excel_workbook(client, org):
     assert raid[1][1:3] == ("Dependency", "Network") and raid[1][9] == "Infra"
     client.force_login(org.people.outsider)
     assert client.get(f"/project/{org.a.pk}/risks/export.xlsx").status_code == 404
+
+
+def test_risk_page_shows_the_expected_delay(client, org):
+    from decimal import Decimal
+
+    risk = make_risk(org.a, probability=4, days_likely=Decimal("5"))  # 70 % x 5 d
+    client.force_login(org.people.pm_a)
+    page = client.get(f"/risks/{risk.pk}/").content.decode()
+    assert '<div class="value" id="expected-delay">3.5 d</div>' in page
+    assert "Expected delay (70 % chance)" in page

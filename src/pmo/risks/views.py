@@ -149,6 +149,8 @@ class RiskDetailView(LoginRequiredMixin, TemplateView):
             "risk": risk,
             "matrix": matrix,
             "rating": matrix.rating(risk.score),
+            "chance": matrix.chance(risk.probability),
+            "expected_days": matrix.chance(risk.probability) * float(risk.days_likely),
             "residual_rating": matrix.rating(risk.residual_score),
             "history": history,
             "history_chart": json.dumps(
