@@ -239,3 +239,27 @@ def test_a_row_can_be_added_for_a_task_outside_the_week(pool, client):
     assert list(TimesheetEntry.objects.values_list("day", "minutes")) == [
         (dt.date(2026, 3, 16), 120)
     ]
+
+
+def test_team_tab_suggests_free_people_for_a_generic_role(pool, client):
+    task = make_task(pool, "Build API", days=5)
+    services.do_assign(pool.people.admin, task=task, resource=pool.generic)
+    busy = make_task(pool, "Other work", days=5)
+    from pmo.resources.models import Resource
+
+    other = Resource.objects.create(
+        kind="person", name="Dan Second", role=pool.developer, calendar=pool.calendar
+    )
+    services.do_assign(pool.people.admin, task=busy, resource=pool.dana, units_pct=50)
+    client.force_login(pool.people.pm_a)
+    page = client.get(reverse("resources:team", args=[pool.a.pk])).content.decode()
+    assert "Developer (generic)</strong>: 1 task, 40.0 h, 02 Mar–06 Mar 2026" in page
+    # The freer developer comes first.
+    assert page.index("Dan Second · <strong>40.0 h free") < page.index(
+        "Dana Dev · <strong>20.0 h free"
+    )
+    client.post(
+        reverse("resources:team", args=[pool.a.pk]),
+        {"what": "replace", "role_resource": pool.generic.pk, "person": other.pk},
+    )
+    assert task.assignments.get().resource == other

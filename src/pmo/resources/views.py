@@ -285,6 +285,9 @@ class ProjectTeamView(LoginRequiredMixin, TemplateView):
                 is_active=True, kind__in=[ResourceKind.PERSON, ResourceKind.ROLE]
             ).order_by("kind", "name"),
             replace_form=ReplaceRoleForm(),
+            staffing=selectors.staffing_suggestions(project)
+            if can(user, Action.CHANGE, project)
+            else [],
             level_form=LevelForm(),
             data=data,
             **kwargs,

@@ -18,6 +18,7 @@ from .heatmap import (
     cell_detail,
     find_people,
     heatmap,
+    staffing_suggestions,
 )
 from .metrics import (
     current_week,
@@ -66,6 +67,7 @@ __all__ = [
     "pool",
     "rate_on",
     "resource_of",
+    "staffing_suggestions",
     "timesheet_grid",
     "timesheets_to_approve",
     "visible_timesheets",

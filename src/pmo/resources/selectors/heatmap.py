@@ -319,3 +319,37 @@ def find_people(
         )
     out.sort(key=lambda row: (-row["free"], -(row["level"] or 0), row["resource"].name))
     return out
+
+
+def staffing_suggestions(project, *, per_role: int = 3) -> list[dict]:
+    """For each generic role still on the project: the work it holds, when, and the
+    people of that role with the most free time then.
+    """
+    from ..models import Assignment
+
+    rows = []
+    open_work = (
+        Assignment.objects.filter(task__project=project, resource__kind=ResourceKind.ROLE)
+        .exclude(task__percent_complete=100)
+        .select_related("resource__role", "task")
+    )
+    by_role: dict[int, list] = defaultdict(list)
+    for assignment in open_work:
+        by_role[assignment.resource_id].append(assignment)
+    for assignments in by_role.values():
+        role_resource = assignments[0].resource
+        start = min(a.task.start for a in assignments if a.task.start).date()
+        end = max(a.task.finish for a in assignments if a.task.finish).date()
+        hours = sum(a.work_minutes for a in assignments) / 60
+        candidates = find_people(role=role_resource.role, start=start, end=end)[:per_role]
+        rows.append(
+            {
+                "role_resource": role_resource,
+                "tasks": len(assignments),
+                "hours": round(hours, 1),
+                "start": start,
+                "end": end,
+                "candidates": candidates,
+            }
+        )
+    return sorted(rows, key=lambda row: row["start"])
