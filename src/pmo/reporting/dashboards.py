@@ -22,7 +22,7 @@ from pmo.schedules.models import BaselineTask, Task
 
 from .choices import RATED, Dimension, Rag, ReportState
 from .models import RagRating, RagThresholds, StatusReport
-from .selectors import _below
+from .selectors import rate_below
 
 FILTERS = ("portfolio", "program", "manager", "phase", "objective")
 SHOWN_STATUSES = (ProjectStatus.ACTIVE, ProjectStatus.ON_HOLD)
@@ -127,8 +127,8 @@ def _ratings(row: Row, thresholds: RagThresholds) -> dict:
     # No report yet: what the figures alone say, for schedule and cost.
     figures = row.figures
     spi = figures.get("spi_t") if figures.get("spi_t") is not None else figures.get("spi")
-    schedule = _below(spi, thresholds.spi_amber, thresholds.spi_red)
-    cost = _below(figures.get("cpi"), thresholds.cpi_amber, thresholds.cpi_red)
+    schedule = rate_below(spi, thresholds.spi_amber, thresholds.spi_red)
+    cost = rate_below(figures.get("cpi"), thresholds.cpi_amber, thresholds.cpi_red)
     out = {
         Dimension.SCHEDULE: (schedule, "From the latest EVM snapshot; no report yet", False),
         Dimension.COST: (cost, "From the latest EVM snapshot; no report yet", False),

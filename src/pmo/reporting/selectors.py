@@ -61,7 +61,8 @@ class Assessment:
     measure: str
 
 
-def _below(value: float | None, amber, red) -> str:
+def rate_below(value: float | None, amber, red) -> str:
+    """Red under ``red``, amber under ``amber``, else green; not rated without a figure."""
     if value is None:
         return Rag.NONE
     if value < float(red):
@@ -71,7 +72,8 @@ def _below(value: float | None, amber, red) -> str:
     return Rag.GREEN
 
 
-def _above(value: float | None, amber, red) -> str:
+def rate_above(value: float | None, amber, red) -> str:
+    """Red over ``red``, amber over ``amber``, else green; not rated without a figure."""
     if value is None:
         return Rag.NONE
     if value > float(red):
@@ -120,7 +122,7 @@ def assess(project, status_date: dt.date, thresholds: RagThresholds | None = Non
     spi_t = figures.spi_t if figures.spi_t is not None else figures.spi
     schedule = Assessment(
         Dimension.SCHEDULE,
-        _below(spi_t, thresholds.spi_amber, thresholds.spi_red),
+        rate_below(spi_t, thresholds.spi_amber, thresholds.spi_red),
         f"SPI(t) {_ratio(figures.spi_t)}, SPI {_ratio(figures.spi)}; forecast finish "
         f"{figures.forecast_finish_date:%d %b %Y}"
         if figures.forecast_finish_date
@@ -128,7 +130,7 @@ def assess(project, status_date: dt.date, thresholds: RagThresholds | None = Non
     )
     cost = Assessment(
         Dimension.COST,
-        _below(figures.cpi, thresholds.cpi_amber, thresholds.cpi_red),
+        rate_below(figures.cpi, thresholds.cpi_amber, thresholds.cpi_red),
         f"CPI {_ratio(figures.cpi)}; EAC {cents(figures.eac)} against BAC {cents(figures.bac)}",
     )
     growth = None
@@ -136,7 +138,7 @@ def assess(project, status_date: dt.date, thresholds: RagThresholds | None = Non
         growth = 100 * (to_cents(plan_cost) - figures.bac) / figures.bac
     scope = Assessment(
         Dimension.SCOPE,
-        _above(growth, thresholds.scope_amber_pct, thresholds.scope_red_pct),
+        rate_above(growth, thresholds.scope_amber_pct, thresholds.scope_red_pct),
         f"Plan {money(plan_cost)} against baseline {cents(figures.bac)} ({growth:+.1f}%)"
         if growth is not None
         else "No baseline to compare the plan with",
@@ -144,7 +146,7 @@ def assess(project, status_date: dt.date, thresholds: RagThresholds | None = Non
     delay = expected_risk_delay(project)
     risk = Assessment(
         Dimension.RISK,
-        _above(delay, thresholds.risk_amber_days, thresholds.risk_red_days),
+        rate_above(delay, thresholds.risk_amber_days, thresholds.risk_red_days),
         f"Open threats expected to delay by {delay:.1f} working days",
     )
     over = None
@@ -152,7 +154,7 @@ def assess(project, status_date: dt.date, thresholds: RagThresholds | None = Non
         over = float(100 * (labour.actual_to_date / labour.budget_to_date - 1))
     resources = Assessment(
         Dimension.RESOURCES,
-        _above(over, thresholds.resources_amber_pct, thresholds.resources_red_pct),
+        rate_above(over, thresholds.resources_amber_pct, thresholds.resources_red_pct),
         f"Labour spent {money(labour.actual_to_date)} against {money(labour.budget_to_date)} "
         f"budgeted to date ({over:+.1f}%)"
         if over is not None
