@@ -181,7 +181,7 @@ def do_raise_risk(actor, *, scope, tasks=None, **fields) -> Risk:
     return risk
 
 
-def _can_change_risk(actor, risk: Risk) -> bool:
+def can_change_risk(actor, risk: Risk) -> bool:
     # The owner keeps their own risk current even without change rights on the register.
     return can(actor, Action.CHANGE, risk) or (
         risk.owner_id == getattr(actor, "pk", None) and can(actor, Action.CONTRIBUTE, risk)
@@ -191,7 +191,7 @@ def _can_change_risk(actor, risk: Risk) -> bool:
 @transaction.atomic
 def do_update_risk(actor, risk: Risk, *, note: str = "", tasks=None, **fields) -> Risk:
     """Change a risk; a new score (inherent or residual) is added to its history."""
-    if not _can_change_risk(actor, risk):
+    if not can_change_risk(actor, risk):
         raise PermissionDenied(f"You may not change risk {risk.reference}.")
     before = tuple(getattr(risk, name) for name in SCORE_FIELDS)
     _assign(risk, fields, RISK_FIELDS)
@@ -261,7 +261,7 @@ def do_escalate_raid_item(actor, item: RaidItem, *, reason: str) -> Escalation:
 
 @transaction.atomic
 def do_add_action(actor, risk: Risk, **fields) -> RiskAction:
-    if not _can_change_risk(actor, risk):
+    if not can_change_risk(actor, risk):
         raise PermissionDenied(f"You may not plan responses to risk {risk.reference}.")
     action = RiskAction(risk=risk)
     _assign(action, fields, ACTION_FIELDS)
@@ -277,7 +277,7 @@ def do_add_action(actor, risk: Risk, **fields) -> RiskAction:
 def do_update_action(actor, action: RiskAction, **fields) -> RiskAction:
     risk = action.risk
     owner_of_action = action.owner_id == getattr(actor, "pk", None)
-    if not (_can_change_risk(actor, risk) or owner_of_action):
+    if not (can_change_risk(actor, risk) or owner_of_action):
         raise PermissionDenied(f"You may not change the actions of risk {risk.reference}.")
     _assign(action, fields, ACTION_FIELDS)
     _close_action(action)
@@ -299,7 +299,7 @@ SEVERITY_OF_RATING = {"red": Severity.HIGH, "amber": Severity.MEDIUM, "green": S
 @transaction.atomic
 def do_raise_issue_from_risk(actor, risk: Risk, **fields) -> RaidItem:
     """The risk occurred: mark it so and open an issue in the same register."""
-    if not _can_change_risk(actor, risk):
+    if not can_change_risk(actor, risk):
         raise PermissionDenied(f"You may not change risk {risk.reference}.")
     if risk.status != RiskStatus.OPEN:
         raise ValidationError(

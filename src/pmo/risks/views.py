@@ -166,7 +166,7 @@ class RiskDetailView(LoginRequiredMixin, TemplateView):
             "escalations": risk.escalations.select_related("escalated_by"),
             "issues": risk.issues.all(),
             "tasks": risk.tasks.all(),
-            "can_change": services._can_change_risk(self.request.user, risk),
+            "can_change": services.can_change_risk(self.request.user, risk),
             "can_escalate": can(self.request.user, Action.CHANGE, risk)
             and risk.level != "portfolio",
             "register_url": _register_url(risk),
