@@ -88,7 +88,7 @@ class GaParams:
     alpha: float = 1.0
     uniform: float = 0.5
     converged_gap: int = 1
-    p_perturb: float = 0.5
+    p_perturb: float = 0.8
     moves: int = 6
     perturb_tournament: int = 3
 
@@ -616,7 +616,8 @@ def genetic_algorithm(
         tie=np.zeros(rows, dtype=np.int64),
     )
     fp = np.array(
-        [p.mutation, p.p_peak, p.peak_min, p.peak_max, p.p_cross, p.p_perturb], dtype=np.float64
+        [p.mutation, p.p_peak, p.peak_min, p.peak_max, p.p_cross, p.p_perturb],
+        dtype=np.float64,
     )
     ip = np.array([p.tournament, p.converged_gap, p.moves, p.perturb_tournament], dtype=np.int64)
     loads = _loads(c)
