@@ -263,3 +263,27 @@ def test_team_tab_suggests_free_people_for_a_generic_role(pool, client):
         {"what": "replace", "role_resource": pool.generic.pk, "person": other.pk},
     )
     assert task.assignments.get().resource == other
+
+
+def test_heatmap_exports_to_excel_with_the_red_cells(pool, client):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    for name in ("Build API", "Build UI"):
+        task = make_task(pool, name, days=5)
+        services.do_assign(pool.people.admin, task=task, resource=pool.dana)
+    client.force_login(pool.people.pm_a)
+    response = client.get(
+        reverse("resources:heatmap-export"), {"start": "2026-03-02", "periods": 2}
+    )
+    assert response["Content-Disposition"] == (
+        'attachment; filename="capacity-resource-2026-03-02.xlsx"'
+    )
+    book = load_workbook(BytesIO(response.content))
+    sheet = book["Utilisation"]
+    rows = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
+    dana = rows["Dana Dev"]
+    assert [dana[1].value, dana[2].value] == [200, 0]
+    assert dana[1].fill.fgColor.rgb.endswith("C5221F")
+    assert [c.value for c in book["Hours"]["B1:C1"][0]] == ["02 Mar work h", "02 Mar available h"]

@@ -7,6 +7,7 @@ app_name = "resources"
 urlpatterns = [
     path("resources/", views.HeatmapView.as_view(), name="heatmap"),
     path("resources/cell/", views.HeatmapCellView.as_view(), name="heatmap-cell"),
+    path("resources/export/", views.HeatmapExportView.as_view(), name="heatmap-export"),
     path("resources/pool/", views.PoolView.as_view(), name="pool"),
     path("resources/pool/new/", views.ResourceFormView.as_view(), name="resource-create"),
     path("resources/<int:pk>/", views.ResourceDetailView.as_view(), name="resource-detail"),

@@ -79,6 +79,24 @@ class HeatmapView(LoginRequiredMixin, TemplateView):
         )
 
 
+class HeatmapExportView(LoginRequiredMixin, View):
+    def get(self, request):
+        from django.http import HttpResponse
+
+        from .exports import heatmap_workbook
+
+        form = HeatmapForm(request.GET or None, portfolios=visible_portfolios(request.user))
+        params = form.params(timezone.localdate())
+        heat = selectors.heatmap(**params)
+        response = HttpResponse(
+            heatmap_workbook(heat),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        name = f"capacity-{params['group']}-{params['start']:%Y-%m-%d}.xlsx"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+
 class HeatmapCellView(LoginRequiredMixin, TemplateView):
     template_name = "resources/partials/cell_detail.html"
 
