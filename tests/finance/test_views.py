@@ -127,3 +127,27 @@ def test_api_program_evm_sums_the_visible_projects(api, org, fence):
     assert mine.json()["figures"]["ev"] == 2500_00
     portfolio = api(org.people.pfm).get(f"/api/v1/portfolios/{org.p1.pk}/evm/?date=2024-03-06")
     assert portfolio.json()["figures"]["bac"] == 6000_00
+
+
+def test_api_budget_replaced_in_one_go_or_not_at_all(api, org):
+    BudgetLine.objects.create(project=org.a, category="labour", month="2026-01-01", amount=10)
+    rows = [
+        {"expenditure": "capex", "category": "hardware", "month": "2026-02-01", "amount": "500"},
+        {"expenditure": "opex", "category": "labour", "month": "2026-02-01", "amount": "-1"},
+    ]
+    bad = api(org.people.pm_a).put(f"/api/v1/projects/{org.a.pk}/budget/", rows, format="json")
+    assert bad.status_code == 400
+    assert bad.json() == {"amount": ["Row 2: The amount must not be negative (got -1.00)."]}
+    assert list(BudgetLine.objects.values_list("month", "amount")) == [(dt.date(2026, 1, 1), 10)]
+    rows[1]["amount"] = "1200.5"
+    good = api(org.people.pm_a).put(f"/api/v1/projects/{org.a.pk}/budget/", rows, format="json")
+    assert good.status_code == 200
+    assert [(r["category"], r["amount"]) for r in good.json()] == [
+        ("hardware", "500.00"),
+        ("labour", "1200.50"),
+    ]
+    assert BudgetLine.objects.count() == 2
+    denied = api(org.people.member_a).put(
+        f"/api/v1/projects/{org.a.pk}/budget/", rows, format="json"
+    )
+    assert denied.status_code == 403

@@ -94,3 +94,11 @@ class GroupEvmSerializer(serializers.Serializer):
     projects = serializers.ListField(child=serializers.IntegerField())
     currency = serializers.CharField()
     figures = serializers.DictField(help_text="EvmSnapshot.as_dict(): money in cents.")
+
+
+class BudgetRowSerializer(serializers.Serializer):
+    expenditure = serializers.ChoiceField(choices=BudgetLine._meta.get_field("expenditure").choices)
+    category = serializers.ChoiceField(choices=BudgetLine._meta.get_field("category").choices)
+    month = serializers.DateField(help_text="First day of the month.")
+    amount = serializers.DecimalField(max_digits=16, decimal_places=2)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=200)

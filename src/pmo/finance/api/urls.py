@@ -5,6 +5,7 @@ from .views import (
     CostEntryViewSet,
     EvmRecordViewSet,
     GroupEvmView,
+    ProjectBudgetView,
     ProjectEvmView,
 )
 
@@ -17,6 +18,7 @@ def register(router) -> None:
 
 urlpatterns = [
     path("projects/<int:pk>/evm/", ProjectEvmView.as_view(), name="project-evm"),
+    path("projects/<int:pk>/budget/", ProjectBudgetView.as_view(), name="project-budget"),
     path("programs/<int:pk>/evm/", GroupEvmView.as_view(level="program"), name="program-evm"),
     path("portfolios/<int:pk>/evm/", GroupEvmView.as_view(level="portfolio"), name="portfolio-evm"),
 ]

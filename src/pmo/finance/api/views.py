@@ -16,6 +16,7 @@ from pmo.portfolios.selectors import visible_projects
 from .. import selectors, services
 from .serializers import (
     BudgetLineSerializer,
+    BudgetRowSerializer,
     CostEntrySerializer,
     EvmRecordSerializer,
     GroupEvmSerializer,
@@ -130,6 +131,26 @@ class GroupEvmView(APIView):
                 }
             ).data
         )
+
+
+class ProjectBudgetView(APIView):
+    """Replace a project's whole budget in one go (e.g. from a spreadsheet): all rows are
+    written or, if one is wrong, none; the error names the row.
+    """
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        request=BudgetRowSerializer(many=True), responses=BudgetLineSerializer(many=True)
+    )
+    def put(self, request, pk):
+        project = get_object_or_404(visible_projects(request.user), pk=pk)
+        rows = BudgetRowSerializer(data=request.data, many=True)
+        rows.is_valid(raise_exception=True)
+        lines = services.do_import_budget(
+            request.user, project, [dict(r) for r in rows.validated_data]
+        )
+        return Response(BudgetLineSerializer(lines, many=True, context={"request": request}).data)
 
 
 class ProjectEvmView(APIView):
