@@ -223,3 +223,25 @@ def test_reminder_and_digest_commands(org, fence):
     out = io.StringIO()
     call_command("send_weekly_digest", "--date", "2024-04-08", stdout=out)
     assert out.getvalue() == "0 digest(s) sent.\n"
+
+
+def test_a_project_without_plan_or_costs_is_not_rated_rather_than_failing(org, client):
+    report = services.create_report(
+        org.d, dt.date(2026, 1, 1), dt.date(2026, 1, 31), org.people.pfm
+    )
+    assert ratings(report) == {
+        "schedule": "none",
+        "cost": "none",
+        "scope": "none",
+        "risk": "green",
+        "resources": "none",
+        "overall": "green",
+    }
+    measures = {r.dimension: r.measure for r in report.ratings.all()}
+    assert measures["scope"] == "No baseline to compare the plan with"
+    assert measures["schedule"] == "SPI(t) –, SPI –"
+    client.force_login(org.people.pfm)
+    assert client.get(f"/projects/{org.d.pk}/money/").status_code == 200
+    assert client.get(f"/projects/{org.d.pk}/status/").status_code == 200
+    assert client.get(f"/reports/{report.pk}/").status_code == 200
+    assert client.get(f"/reports/{report.pk}/pdf/").status_code == 200
