@@ -295,3 +295,14 @@ def test_open_scenarios_are_deleted_committed_ones_kept(client, demo):
     with pytest.raises(services.ValidationError) as err:
         services.do_delete_scenario(org.people.pfm, kept)
     assert err.value.messages == ["Scenario Kept is committed; it is kept as a record."]
+
+
+def test_ranking_reorders_when_npv_weighs_more(client, demo):
+    # V-3 scores lowest but has the least negative NPV: with NPV alone it ranks first
+    client.force_login(demo.org.people.pfm)
+    url = reverse("intake:ranking", args=[demo.org.p1.pk])
+    by_score = client.get(url).context["ranking"]
+    by_npv = client.get(url, {"npv_weight": "1"}).context["ranking"]
+    assert [p.code for p in by_score] == ["V-1", "V-2", "V-3"]
+    assert [p.code for p in by_npv] == ["V-3", "V-2", "V-1"]
+    assert client.get(url, {"npv_weight": "7"}).context["npv_weight"] == demo.model.npv_weight

@@ -45,6 +45,17 @@ def _errors_to(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+def _weight(raw, default):
+    """The NPV share asked for in the query string, or the model's when absent or bad."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        value = Decimal(raw)
+    except (InvalidOperation, TypeError):
+        return default
+    return value if 0 <= value <= 1 else default
+
+
 class PortfolioMixin(LoginRequiredMixin):
     """Loads the portfolio of the URL (``pk``) the user may see; 404 otherwise."""
 
@@ -236,9 +247,12 @@ class RankingView(PortfolioMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        figures = selectors.portfolio_figures(self.portfolio)
+        model = selectors.scoring_model(self.portfolio)
+        weight = _weight(self.request.GET.get("npv_weight"), model.npv_weight)
+        figures = selectors.portfolio_figures(self.portfolio, float(weight))
         states = ("submitted", "screened")
         context.update(
+            npv_weight=weight,
             figures=figures,
             ranking=selectors.ranking(figures, states=states),
             bubbles=selectors.bubble_points(figures, states=states),

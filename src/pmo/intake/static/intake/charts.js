@@ -5,7 +5,7 @@
   const STATE_COLOURS = { submitted: "rgba(26,86,176,0.45)", screened: "rgba(94,53,177,0.5)" };
   const money = (v) => (v === null || v === undefined) ? "—" : Math.round(v).toLocaleString("en-GB");
   const make = (id, config) => {
-    const el = document.getElementById(id);
+    const el = typeof id === "string" ? document.getElementById(id) : id;
     if (!el || !window.Chart) return null;
     config.options = Object.assign({ responsive: true, maintainAspectRatio: false, animation: false }, config.options || {});
     return new Chart(el, config);
