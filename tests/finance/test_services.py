@@ -196,3 +196,20 @@ def test_month_end_task_and_command_store_last_months_figures(org, fence):
     call_command("take_evm_snapshots", "--date", "2024-04-30", stdout=out)
     assert out.getvalue() == "7 snapshot(s) stored for 30 Apr 2024.\n"
     assert EvmRecord.objects.filter(status_date=dt.date(2024, 4, 30)).count() == 7
+
+
+def test_cost_position_per_category(org):
+    BudgetLine.objects.create(
+        project=org.a, category="labour", month=dt.date(2026, 1, 1), amount=800
+    )
+    BudgetLine.objects.create(
+        project=org.a, category="software", month=dt.date(2026, 1, 1), amount=200
+    )
+    CostEntry.objects.create(project=org.a, category="labour", date=dt.date(2026, 1, 9), amount=900)
+    CostEntry.objects.create(project=org.a, category="travel", date=dt.date(2026, 1, 9), amount=40)
+    rows = selectors.category_positions([org.a.pk], dt.date(2026, 1, 31))
+    assert [(label, p.budget_to_date, p.actual_to_date) for label, p in rows] == [
+        ("Labour", Decimal("800.00"), Decimal("900.00")),
+        ("Software and licences", Decimal("200.00"), Decimal("0.00")),
+        ("Travel", Decimal("0.00"), Decimal("40.00")),
+    ]

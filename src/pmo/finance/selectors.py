@@ -133,6 +133,31 @@ def cost_positions(
     return out
 
 
+def category_positions(project_ids, at: dt.date) -> list[tuple[str, CostPosition]]:
+    """Cost position per cost category (label, position) of the projects at ``at``, for
+    the categories that have a budget, a cost or a forecast.
+    """
+    from .choices import CostCategory
+
+    used = set(
+        BudgetLine.objects.filter(project_id__in=project_ids).values_list("category", flat=True)
+    )
+    used |= set(
+        CostEntry.objects.filter(project_id__in=project_ids).values_list("category", flat=True)
+    )
+    used |= set(
+        Forecast.objects.filter(project_id__in=project_ids).values_list("category", flat=True)
+    )
+    return [
+        (
+            label,
+            total_position(cost_positions(project_ids, at, category).values(), at),
+        )
+        for category, label in CostCategory.choices
+        if category in used
+    ]
+
+
 def total_position(positions, at: dt.date) -> CostPosition:
     total = CostPosition(at, ZERO, ZERO, ZERO, ZERO)
     for position in positions:

@@ -79,6 +79,7 @@ def money_context(request, project, **forms) -> dict:
         "evm": evm.project,
         "tasks": evm.tasks,
         "position": selectors.cost_positions([project.pk], status_date)[project.pk],
+        "by_category": selectors.category_positions([project.pk], status_date),
         "chart": chart,
         "trend": trend,
         "history": history,
