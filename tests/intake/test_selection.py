@@ -370,3 +370,35 @@ def test_prerequisites_count_once_approved_and_block_while_not_screened(intake):
     services.do_transition(org.people.pfm, base, "approved", "")
     scenario = services.do_save_scenario(org.people.pfm, org.p1, name="y", picks={"NEEDS": None})
     assert selectors.live_scenario(scenario).evaluation.problems == []
+
+
+def test_capacity_per_role_and_month_limits_the_choice(intake):
+    need = [{"role": "Developer", "from_month": 0, "months": 3, "hours_per_month": 120}]
+    intake.proposal("CAP-1", capex=[1_000], score=5, demands=need)
+    intake.proposal("CAP-2", capex=[1_000], score=4, demands=need)
+    intake.proposal("CAP-3", capex=[1_000], score=3, demands=need, window=3)
+    result = services.optimise(intake.org.people.pfm, intake.org.p1, allow_shift=True, save=False)
+    # 160 h of developers a month: two of them never overlap; CAP-3 waits three months
+    assert result["selection"] == {"CAP-1": 0, "CAP-3": 3}
+    without_shift = services.optimise(
+        intake.org.people.pfm, intake.org.p1, allow_shift=False, save=False
+    )
+    assert without_shift["selection"] == {"CAP-1": 0}
+    ignoring = services.optimise(
+        intake.org.people.pfm, intake.org.p1, use_capacity=False, save=False
+    )
+    assert ignoring["selection"] == {"CAP-1": 0, "CAP-2": 0, "CAP-3": 0}
+
+
+def test_capex_and_opex_budgets_apply_separately(intake):
+    intake.proposal("CX", capex=[80_000], score=5)
+    intake.proposal("OX", opex=[80_000], score=4)
+    result = services.optimise(
+        intake.org.people.pfm,
+        intake.org.p1,
+        budgets=[{"year": 0, "capex": "50000", "opex": "100000"}],
+        save=False,
+    )
+    assert result["selection"] == {"OX": 0}
+    binding = [c["label"] for c in result["solver"]["binding"]]
+    assert binding == ["capex budget 2027"]
