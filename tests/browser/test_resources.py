@@ -76,3 +76,47 @@ def test_over_allocation_is_red_until_leveled(page, screenshot):
     expect(row.locator("td.heat.over")).to_have_count(0)
     expect(row.locator("td.heat").nth(1)).to_have_text("100%")
     screenshot(page, "resources-leveled")
+
+
+def test_a_week_typed_with_the_keyboard(page, screenshot):
+    person = make_user("dana")
+    portfolio = Portfolio.objects.create(code="ETP", name="Enterprise Transformation")
+    project = Project.objects.create(portfolio=portfolio, code="PRJ-A", name="Alpha app")
+    Membership.objects.create(user=person, role=Role.TEAM_MEMBER, project=project)
+    lead = make_user("lead")
+    Membership.objects.create(user=lead, role=Role.PMO_ADMIN)
+    calendar = Calendar.objects.create(name="Office", timezone="UTC")
+    monday = timezone.localdate() - dt.timedelta(days=timezone.localdate().weekday())
+    ProjectSchedule.objects.create(
+        project=project,
+        calendar=calendar,
+        start=dt.datetime.combine(monday, dt.time(8), tzinfo=dt.UTC),
+    )
+    dana = Resource.objects.create(kind="person", name="Dana Dev", user=person, calendar=calendar)
+    for name in ("Build API", "Review"):
+        task, _ = plan_services.do_create_task(
+            lead, project=project, name=name, duration_minutes=5 * 480
+        )
+        services.do_assign(lead, task=task, resource=dana)
+
+    log_in(page, "dana", "secret-pass-1")
+    page.goto("/timesheets/")
+    first = page.get_by_label("Build API, " + monday.strftime("%A %d %b"))
+    first.click()
+    page.keyboard.type("7.5")
+    page.keyboard.press("Enter")  # down to Review, same day
+    page.keyboard.type("0:30")
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowRight")  # Build API, Tuesday
+    page.keyboard.type("8")
+    expect(page.locator("[data-day-total='0']")).to_have_text("8")
+    expect(page.locator("[data-grand-total]")).to_have_text("16")
+    screenshot(page, "resources-timesheet")
+    page.get_by_role("button", name="Submit for approval").click()
+    expect(page.get_by_test_id("sheet-status")).to_have_text("Submitted")
+    sheet = dana.timesheets.get()
+    assert sorted(sheet.entries.values_list("day", "minutes")) == [
+        (monday, 30),
+        (monday, 450),
+        (monday + dt.timedelta(days=1), 480),
+    ]

@@ -48,7 +48,7 @@
     const r = rows.indexOf(input.dataset.row), d = Number(input.dataset.day);
     let target = null;
     const at = (row, day) => table.querySelector(`input[data-row="${rows[row]}"][data-day="${day}"]`);
-    if (e.key === "ArrowRight" && input.selectionStart === input.value.length) target = at(r, Math.min(d + 1, 6));
+    if (e.key === "ArrowRight" && input.selectionEnd === input.value.length) target = at(r, Math.min(d + 1, 6));
     else if (e.key === "ArrowLeft" && input.selectionStart === 0) target = at(r, Math.max(d - 1, 0));
     else if (e.key === "ArrowDown" || (e.key === "Enter" && !e.ctrlKey)) target = at(Math.min(r + 1, rows.length - 1), d);
     else if (e.key === "ArrowUp") target = at(Math.max(r - 1, 0), d);
