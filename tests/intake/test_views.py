@@ -306,3 +306,48 @@ def test_ranking_reorders_when_npv_weighs_more(client, demo):
     assert [p.code for p in by_score] == ["V-1", "V-2", "V-3"]
     assert [p.code for p in by_npv] == ["V-3", "V-2", "V-1"]
     assert client.get(url, {"npv_weight": "7"}).context["npv_weight"] == demo.model.npv_weight
+
+
+def test_editing_keeps_the_business_case_rows(client, demo):
+    p = demo.proposal(
+        "ED-1",
+        capex=[1_000, 500],
+        demands=[{"role": "Analyst", "from_month": 1, "months": 2, "hours_per_month": 20}],
+        state="draft",
+    )
+    client.force_login(demo.org.people.pfm)
+    url = reverse("intake:proposal-update", args=[p.pk])
+    form = client.get(url).context["form"]
+    flows = client.get(url).context["flows"]
+    demands = client.get(url).context["demands"]
+    data = {k: v for k, v in form.initial.items() if v is not None and k in form.fields}
+    data.update(
+        {
+            "title": "Renamed",
+            "earliest_start": "2027-01",
+            "objectives": [],
+            "requires": [],
+            "depends_on_projects": [],
+        }
+    )
+    for prefix, formset in (("flows", flows), ("demand", demands)):
+        data[f"{prefix}-TOTAL_FORMS"] = str(len(formset.forms))
+        data[f"{prefix}-INITIAL_FORMS"] = str(formset.initial_form_count())
+        # what the browser posts: every rendered row with its shown values
+        for k, f in enumerate(formset.forms):
+            for name, field in f.fields.items():
+                value = (f.initial or {}).get(name, field.initial)
+                if value is not None and name != "DELETE":
+                    data[f"{prefix}-{k}-{name}"] = value
+    data = {k: v for k, v in data.items() if v != []}
+    response = client.post(url, data)
+    assert response.status_code == 302, (
+        response.context["form"].errors,
+        response.context["flows"].errors,
+        response.context["demands"].errors,
+        response.context["flows"].non_form_errors(),
+    )
+    p.refresh_from_db()
+    assert p.title == "Renamed"
+    assert list(p.cash_flows.values_list("year", "capex")) == [(0, 1000), (1, 500)]
+    assert list(p.demands.values_list("role__name", "from_month", "months")) == [("Analyst", 1, 2)]
