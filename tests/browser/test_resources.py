@@ -60,8 +60,10 @@ def test_over_allocation_is_red_until_leveled(page, screenshot):
     expect(page.locator("#drill")).to_contain_text("Over-allocated on 2 days")
 
     page.goto(f"/projects/{project.pk}/team/")
-    page.click("#level-button")
-    expect(page.locator("#leveling")).to_have_attribute("data-status", "ready")
+    # Tests run tasks in-process: the click returns once the leveling is computed, which
+    # the first time includes compiling the engine.
+    page.click("#level-button", timeout=90_000)
+    expect(page.locator("#leveling")).to_have_attribute("data-status", "ready", timeout=90_000)
     expect(page.get_by_test_id("moves")).to_have_text("1")
     expect(page.locator(".move-table")).to_contain_text("waited 2 day(s) for Dana Dev")
     screenshot(page, "resources-leveling-preview")
