@@ -389,3 +389,12 @@ def test_a_team_is_red_only_when_it_is_short_as_a_whole(pool):
     )
     [dana] = week_of(selectors.heatmap(start=MONDAY, periods=1), "Dana Dev")
     assert (dana["pct"], dana["over"], dana["over_days"]) == (80, True, 2)
+
+
+def test_material_is_not_assigned_by_the_hour(pool):
+    from pmo.resources.models import Resource
+
+    concrete = Resource.objects.create(kind="material", name="Concrete", material_unit="m³")
+    task = make_task(pool, "Pour slab", days=1)
+    with pytest.raises(ValidationError, match="Concrete is material: it is consumed"):
+        services.do_assign(pool.people.admin, task=task, resource=concrete)

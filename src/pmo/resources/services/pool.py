@@ -162,6 +162,13 @@ def _check_assignable(task: Task, resource: Resource) -> None:
         )
     if not resource.is_active:
         raise ValidationError({"resource": f"{resource} is no longer active."})
+    if resource.kind == ResourceKind.MATERIAL:
+        raise ValidationError(
+            {
+                "resource": f"{resource} is material: it is consumed, not scheduled by the "
+                "hour. Record it as a cost of the task instead."
+            }
+        )
 
 
 @transaction.atomic
