@@ -117,7 +117,14 @@ def build(ctx) -> None:
     _map_tasks(rng, risks)
     escalated = _escalate(rng, ctx, risks)
     raid = _raid(rng, ctx, risks)
-    estimated = _estimates(rng, ctx.projects[:3])
+    # Three projects with work still ahead: finished plans have nothing left to simulate.
+    ahead = set(
+        Task.objects.filter(
+            project__in=ctx.projects, is_summary=False, is_milestone=False,
+            actual_finish__isnull=True,
+        ).values_list("project_id", flat=True)
+    )  # fmt: skip
+    estimated = _estimates(rng, [p for p in ctx.projects if p.pk in ahead][:3])
     ctx.counts["risks"] = len(risks)
     ctx.counts["raid_items"] = raid
     ctx.counts["task_estimates"] = estimated
