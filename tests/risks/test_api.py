@@ -237,3 +237,12 @@ def test_task_correlations_through_the_api(api, plan):
     )
     link = listed["results"][0]["id"]
     assert client.delete(f"/api/v1/task-correlations/{link}/").status_code == 204
+
+
+def test_risk_list_query_count_does_not_grow_with_risks(api, org, django_assert_max_num_queries):
+    for n in range(25):
+        make_risk(org.a, title=f"Risk {n}")
+    client = api(org.people.pm_a)
+    with django_assert_max_num_queries(15):
+        response = client.get("/api/v1/risks/")
+    assert response.json()["count"] == 25
