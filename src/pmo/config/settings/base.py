@@ -183,13 +183,40 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {
-        "ProjectStatusEnum": "pmo.portfolios.choices.ProjectStatus",
-        "ProgramStatusEnum": "pmo.portfolios.choices.ProgramStatus",
-        "HealthEnum": "pmo.portfolios.choices.Health",
-        "RoleEnum": "pmo.accounts.choices.Role",
-    },
+    "ENUM_NAME_OVERRIDES": {},
 }
+
+
+def _choice_enum_names() -> dict[str, str]:
+    """Name every choice set of every app in the OpenAPI schema after its class.
+
+    Several apps have fields called "status" or "level" with different choices; without
+    names drf-spectacular invents hashed ones (and warns). Read from the source, not
+    imported, because settings load before apps; choice sets with the same values (job
+    and run statuses, say) share one name, as the schema cannot tell them apart.
+    """
+    import re
+
+    block = re.compile(
+        r"^class (\w+)\(models\.(?:Text|Integer)Choices\):\n((?:[ \t]+.*\n|\n)*)", re.M
+    )
+    member = re.compile(r"^\s+[A-Z][A-Z0-9_]* = \(?\s*([^,\n]+),", re.M)
+    by_values: dict[tuple[str, ...], tuple[str, str]] = {}
+    counts: dict[str, int] = {}
+    found = []
+    for path in sorted(PACKAGE_DIR.glob("*/choices.py")):
+        for name, body in block.findall(path.read_text(encoding="utf-8")):
+            values = tuple(sorted(v.strip() for v in member.findall(body)))
+            found.append((name, path.parent.name, values))
+            counts[name] = counts.get(name, 0) + 1
+    # The shortest class name is the most general one ("Level" over "SnapshotScope").
+    for name, app, values in sorted(found, key=lambda item: (len(item[0]), item[1])):
+        label = f"{app.title()}{name}" if counts[name] > 1 else name
+        by_values.setdefault(values, (f"{label}Enum", f"pmo.{app}.choices.{name}"))
+    return dict(by_values.values())
+
+
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = _choice_enum_names()
 
 LOGGING = {
     "version": 1,
