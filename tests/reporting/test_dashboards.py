@@ -128,3 +128,36 @@ def test_api_health_grid(client, org, board_org):
     api.force_authenticate(org.people.outsider)
     assert api.get("/api/v1/dashboard/projects/").json() == []
     assert api.get(f"/api/v1/status-reports/{board_org.pk}/").status_code == 404
+
+
+def test_api_report_workflow_goes_through_the_same_rules(org, fence):
+    from rest_framework.test import APIClient
+
+    pm, reviewer = APIClient(), APIClient()
+    pm.force_authenticate(org.people.pm_a)
+    reviewer.force_authenticate(org.people.pgm)
+    created = pm.post(
+        "/api/v1/status-reports/", {"project": org.a.pk, "period": "2026-01-15"}, format="json"
+    )
+    assert created.status_code == 201, created.json()
+    report = created.json()
+    assert (report["period"], report["state"]) == ("2026-01-01", "draft")
+    url = f"/api/v1/status-reports/{report['id']}/"
+    no_reason = pm.post(f"{url}rating/", {"dimension": "cost", "value": "green"}, format="json")
+    assert no_reason.status_code == 400
+    assert no_reason.json() == {
+        "reason": ["Say why cost is green although the thresholds give red."]
+    }
+    assert pm.post(f"{url}submit/").json() == {
+        "narrative": ["Write the narrative before submitting the report."]
+    }
+    assert pm.patch(url, {"narrative": "Fence done."}, format="json").status_code == 200
+    assert pm.post(f"{url}submit/").json()["state"] == "submitted"
+    member = APIClient()
+    member.force_authenticate(org.people.member_a)
+    assert member.post(f"{url}review/", {"accept": True}, format="json").status_code == 403
+    reviewed = reviewer.post(f"{url}review/", {"accept": True, "comment": "OK"}, format="json")
+    assert reviewed.json()["state"] == "reviewed"
+    outsider = APIClient()
+    outsider.force_authenticate(org.people.outsider)
+    assert outsider.post(f"{url}submit/").status_code == 404

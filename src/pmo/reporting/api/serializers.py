@@ -89,3 +89,29 @@ class HealthRowSerializer(serializers.Serializer):
 
     def get_forecast_finish(self, row) -> str | None:
         return row.figures.get("forecast_finish_date")
+
+
+class NewReportSerializer(serializers.Serializer):
+    project = serializers.IntegerField()
+    period = serializers.DateField(help_text="Any day of the month reported on.")
+
+
+class ReportTextSerializer(serializers.Serializer):
+    narrative = serializers.CharField(required=False, allow_blank=True)
+    accomplishments = serializers.CharField(required=False, allow_blank=True)
+    next_steps = serializers.CharField(required=False, allow_blank=True)
+    decisions_needed = serializers.CharField(required=False, allow_blank=True)
+
+
+class OverrideSerializer(serializers.Serializer):
+    dimension = serializers.ChoiceField(choices=RagRating._meta.get_field("dimension").choices)
+    value = serializers.ChoiceField(
+        choices=[("", "As computed"), ("green", "Green"), ("amber", "Amber"), ("red", "Red")],
+        allow_blank=True,
+    )
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReviewSerializer(serializers.Serializer):
+    accept = serializers.BooleanField()
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
