@@ -398,3 +398,22 @@ def test_material_is_not_assigned_by_the_hour(pool):
     task = make_task(pool, "Pour slab", days=1)
     with pytest.raises(ValidationError, match="Concrete is material: it is consumed"):
         services.do_assign(pool.people.admin, task=task, resource=concrete)
+
+
+def test_resource_weeks_show_available_planned_and_reported_hours(pool):
+    task = make_task(pool, "Build API", days=10)
+    assignment = services.do_assign(pool.people.admin, task=task, resource=pool.dana, units_pct=50)
+    services.do_save_timesheet(
+        pool.people.member_a,
+        resource=pool.dana,
+        week=MONDAY,
+        rows={assignment.pk: [240, 240, 0, 0, 0, 0, 0]},
+    )
+    weeks = selectors.resource_weeks(pool.dana, start=MONDAY, periods=3)
+    assert weeks == {
+        "labels": ["02 Mar", "09 Mar", "16 Mar"],
+        "capacity": [40.0, 40.0, 40.0],
+        "planned": [20.0, 20.0, 0.0],
+        # A draft week is not reported yet.
+        "actual": [0.0, 0.0, 0.0],
+    }

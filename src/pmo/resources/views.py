@@ -159,8 +159,12 @@ class ResourceDetailView(LoginRequiredMixin, DetailView):
             .select_related("task", "task__project")
             .order_by("task__start")[:50]
         )
+        weeks = selectors.resource_weeks(
+            resource, start=week_start(today) - dt.timedelta(weeks=8), periods=20
+        )
         return super().get_context_data(
             section="pool",
+            weeks=weeks,
             heat=heat,
             row=row,
             assignments=assignments,

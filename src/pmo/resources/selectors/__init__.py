@@ -23,6 +23,7 @@ from .heatmap import (
 from .metrics import (
     current_week,
     metrics,
+    resource_weeks,
 )
 from .pool import (
     assignments_of_project,
@@ -67,6 +68,7 @@ __all__ = [
     "pool",
     "rate_on",
     "resource_of",
+    "resource_weeks",
     "staffing_suggestions",
     "timesheet_grid",
     "timesheets_to_approve",

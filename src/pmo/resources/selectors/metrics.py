@@ -116,3 +116,32 @@ def current_week() -> dt.date:
     from django.utils import timezone
 
     return week_start(timezone.localdate())
+
+
+def resource_weeks(resource: Resource, *, start: dt.date, periods: int) -> dict:
+    """One person's weeks: hours available, planned and reported, for a chart."""
+    bounds = period_bounds(start, periods, "week")
+    window = Window(bounds[0][0], (bounds[-1][1] - bounds[0][0]).days + 1)
+    loads = Workloads([resource], window)
+    planned = np.zeros(window.days)
+    for row in demand([resource], window, loads=loads):
+        planned += row.minutes
+    actual = np.zeros(window.days)
+    for day, minutes in TimesheetEntry.objects.filter(
+        timesheet__resource=resource,
+        timesheet__status__in=[TimesheetStatus.APPROVED, TimesheetStatus.SUBMITTED],
+        day__gte=window.first,
+        day__lte=window.last,
+    ).values_list("day", "minutes"):
+        actual[window.index(day)] += minutes
+    edges = [window.index(a) for a, _ in bounds]
+
+    def hours(values):
+        return [round(float(x) / 60, 1) for x in np.add.reduceat(values, edges)]
+
+    return {
+        "labels": [f"{a:%d %b}" for a, _ in bounds],
+        "capacity": hours(loads.capacity[resource.pk]),
+        "planned": hours(planned),
+        "actual": hours(actual),
+    }
