@@ -151,3 +151,18 @@ def test_api_budget_replaced_in_one_go_or_not_at_all(api, org):
         f"/api/v1/projects/{org.a.pk}/budget/", rows, format="json"
     )
     assert denied.status_code == 403
+
+
+def test_store_snapshot_button_runs_a_job(client, org, fence, django_capture_on_commit_callbacks):
+    from pmo.finance.models import EvmRecord
+    from pmo.jobs.models import Job
+
+    client.force_login(org.people.pfm)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/portfolios/{org.p1.pk}/snapshots/", {"date": "2024-03-06"})
+    job = Job.objects.get()
+    assert response["Location"] == job.get_absolute_url()
+    assert (job.status, job.result) == ("succeeded", {"stored": 5, "status_date": "2024-03-06"})
+    assert EvmRecord.objects.filter(status_date="2024-03-06", scope="project").count() == 3
+    client.force_login(org.people.pm_a)
+    assert client.post(f"/portfolios/{org.p1.pk}/snapshots/").status_code == 403

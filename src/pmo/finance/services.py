@@ -221,6 +221,7 @@ def take_snapshots(
     *,
     baseline_number: int | None = None,
     earned: dict[int, float] | None = None,
+    progress=None,
 ) -> list[EvmRecord]:
     """Store the EVM figures of ``projects`` (a list of Project) and of their programs and
     portfolios at ``status_date``; pass every project of the portfolio, since program and
@@ -267,6 +268,8 @@ def take_snapshots(
             )
 
         for i, project in enumerate(projects):
+            if progress is not None and i % 10 == 0:
+                progress(5 + 90 * i / len(projects), f"{i} of {len(projects)} projects")
             if project.pk in stored[SnapshotScope.PROJECT]:
                 continue
             days = adapters.build(raw, period="day", only=[project.pk], earned=earned)
@@ -315,11 +318,16 @@ def _rows(inp, rows: list[int]):
     )
 
 
-def do_take_snapshots(actor, portfolio, status_date: dt.date) -> list[EvmRecord]:
-    """Snapshot every project of ``portfolio`` at ``status_date`` (PMO roles only)."""
+def check_take_snapshots(actor, portfolio, status_date: dt.date) -> None:
+    """May ``actor`` store the figures of ``portfolio`` at ``status_date``?"""
     require(actor, Action.CHANGE, portfolio)
     if status_date > timezone.localdate():
         raise ValidationError(
             {"status_date": f"A snapshot cannot be taken for a future date ({status_date})."}
         )
-    return take_snapshots(portfolio.projects.all(), status_date)
+
+
+def do_take_snapshots(actor, portfolio, status_date: dt.date, progress=None) -> list[EvmRecord]:
+    """Snapshot every project of ``portfolio`` at ``status_date`` (PMO roles only)."""
+    check_take_snapshots(actor, portfolio, status_date)
+    return take_snapshots(portfolio.projects.all(), status_date, progress=progress)

@@ -193,22 +193,29 @@ class BudgetDeleteView(LoginRequiredMixin, View):
 
 
 class SnapshotTakeView(LoginRequiredMixin, View):
-    """Store today's (or a given day's) EVM figures of every project of a portfolio."""
+    """Store today's (or a given day's) EVM figures of every project of a portfolio, as a
+    job with a progress bar: a portfolio of 200 projects takes several seconds.
+    """
 
     def post(self, request, pk):
         portfolio = get_object_or_404(visible_portfolios(request.user), pk=pk)
         day = parse_date(request.POST.get("date"), timezone.localdate())
         try:
-            records = services.do_take_snapshots(request.user, portfolio, day)
+            services.check_take_snapshots(request.user, portfolio, day)
         except ValidationError as error:
             messages.error(request, "; ".join(error.messages))
-        else:
-            messages.success(
-                request,
-                f"{len(records)} EVM snapshots stored for {day:%d %b %Y}"
-                + ("" if records else " (all were already stored; snapshots never change)."),
-            )
-        target = request.POST.get("next", "")
-        if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-            return redirect(target)
-        return redirect("reporting:dashboard")
+            target = request.POST.get("next", "")
+            if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+                return redirect(target)
+            return redirect("reporting:dashboard")
+        from pmo.jobs.services import do_start_job
+
+        from .tasks import take_portfolio_snapshots
+
+        job = do_start_job(
+            request.user,
+            take_portfolio_snapshots,
+            label=f"EVM snapshots of {portfolio} at {day:%d %b %Y}",
+            kwargs={"user_id": request.user.pk, "portfolio_id": portfolio.pk, "day": str(day)},
+        )
+        return redirect(job)
