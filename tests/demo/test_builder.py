@@ -31,7 +31,7 @@ def build_and_capture(**kwargs):
     from pmo.schedules.models import Task
 
     with transaction.atomic():
-        build_demo(as_of=AS_OF, plan_size=(20, 40), **kwargs)
+        build_demo(as_of=AS_OF, plan_size=(20, 40), apps=["pmo.schedules"], **kwargs)
         captured = snapshot() + list(
             Task.objects.order_by("project__code", "sort_key").values_list(
                 "outline", "name", "start", "finish", "percent_complete"
@@ -71,7 +71,9 @@ def test_same_seed_gives_the_same_organisation(db):
 
 
 def test_scale_builds_a_large_portfolio(db):
-    summary = build_demo(seed=1, projects=60, as_of=AS_OF, plan_size=(20, 20))
+    summary = build_demo(
+        seed=1, projects=60, as_of=AS_OF, plan_size=(20, 20), apps=["pmo.schedules"]
+    )
     assert summary.projects == 60
     assert summary.programs == 8
     # Approved proposals of the intake demo become projects too, with their own codes.

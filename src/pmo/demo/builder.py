@@ -111,13 +111,15 @@ def build_demo(
     as_of: dt.date | None = None,
     progress: Callable[[str], None] | None = None,
     plan_size: tuple[int, int] | None = None,
+    apps=None,
 ) -> DemoSummary:
     """Create the demo organisation; the same ``seed`` and ``as_of`` give the same data.
 
     ``projects`` sets the size: 24 is the standard demo, 200 or more a load-test
     portfolio (programs and managers grow with it). ``plan_size`` bounds the number of
     tasks per project plan (default 30-300, or 150-350 for load tests). After the
-    organisation, each app's ``demo.build(context)`` step adds its part.
+    organisation, each app's ``demo.build(context)`` step adds its part (only the apps
+    named in ``apps``, e.g. ``["pmo.schedules"]``, when it is given).
     """
     if projects < 1:
         raise ValueError("projects must be at least 1")
@@ -232,7 +234,7 @@ def build_demo(
         },
         plan_size=plan_size or ((30, 300) if projects <= 24 else (150, 350)),
     )
-    run_app_steps(context)
+    run_app_steps(context, apps)
     return DemoSummary(
         users=len(everyone),
         portfolios=1,

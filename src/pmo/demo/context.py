@@ -29,7 +29,10 @@ class DemoContext:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def run_app_steps(context: DemoContext) -> None:
+def run_app_steps(context: DemoContext, apps=None) -> None:
+    """Run the demo step of each app (of those in ``apps`` when given), in PMO_APPS order."""
     for app in settings.PMO_APPS:
+        if apps is not None and app not in apps:
+            continue
         if find_spec(f"{app}.demo") is not None:
             import_module(f"{app}.demo").build(context)
