@@ -134,6 +134,10 @@ def test_analysis_page_runs_and_shows_the_p80(client, plan, django_capture_on_co
     html = client.get(url).content.decode()
     assert '<div class="value" id="p80">03 Mar 2026</div>' in html
     assert 'id="tornado-chart"' in html
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"iterations": 300, "seed": 4})
+    history = client.get(url).content.decode().split('id="run-history"')[1].split("</table>")[0]
+    assert history.count("<tr><td>") == 2 and "03 Mar 2026" in history
     response = client.post(url, {"iterations": 5})
     assert response.status_code == 400
     assert "Run between 100 and 100,000 iterations." in response.content.decode()

@@ -372,6 +372,9 @@ class AnalysisView(LoginRequiredMixin, View):
             "form": form or SimulationForm(),
             "can_run": can(request.user, Action.CONTRIBUTE, project),
             "estimated": TaskEstimate.objects.filter(task__project=project).count(),
+            "history": SimulationRun.objects.filter(project=project, status=RunStatus.SUCCEEDED)
+            .select_related("created_by")
+            .order_by("-created_at", "-pk")[:10],
         }
 
     def get(self, request, pk):
