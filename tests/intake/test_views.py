@@ -351,3 +351,17 @@ def test_editing_keeps_the_business_case_rows(client, demo):
     assert p.title == "Renamed"
     assert list(p.cash_flows.values_list("year", "capex")) == [(0, 1000), (1, 500)]
     assert list(p.demands.values_list("role__name", "from_month", "months")) == [("Analyst", 1, 2)]
+
+
+def test_pipeline_lists_what_awaits_my_scores(client, demo):
+    client.force_login(demo.org.people.admin)
+    awaiting = client.get(reverse("intake:pipeline", args=[demo.org.p1.pk])).context["awaiting"]
+    # the fixture's scores are the portfolio manager's, not the admin's
+    assert [p.code for p in awaiting] == ["V-1", "V-2", "V-3"]
+    client.force_login(demo.org.people.pfm)
+    page = client.get(reverse("intake:pipeline", args=[demo.org.p1.pk]))
+    assert page.context["awaiting"] == [] and 'id="awaiting"' not in page.content.decode()
+    demo.proposal("V-4", capex=[1_000])
+    page = client.get(reverse("intake:pipeline", args=[demo.org.p1.pk]))
+    assert [p.code for p in page.context["awaiting"]] == ["V-4"]
+    assert "1 proposal awaits your scores" in page.content.decode()

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
 from pmo.core.permissions import visibility
@@ -482,3 +482,20 @@ def roadmap(live: LiveScenario) -> dict:
         for k, label in enumerate(live.evaluation.years)
     ]
     return {"rows": rows, "years": years}
+
+
+def awaiting_scores(user, figures) -> list:
+    """Submitted and screened proposals the user has not scored on every criterion."""
+    n = len(figures.criteria)
+    if not n:
+        return []
+    pks = [p.pk for p in figures.proposals if p.state in ("submitted", "screened")]
+    done = {
+        pk
+        for pk, count in Assessment.objects.filter(assessor=user, proposal_id__in=pks)
+        .values_list("proposal_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+        if count >= n
+    }
+    return [p for p in figures.proposals if p.pk in pks and p.pk not in done]

@@ -116,6 +116,9 @@ class PipelineView(PortfolioMixin, TemplateView):
             screened_npv=sum((p.fin.npv for p in screened), adapters.CENT * 0),
             unscored=sum(1 for p in figures.proposals if p.state != "draft" and not p.scored),
             model=selectors.scoring_model(self.portfolio),
+            awaiting=selectors.awaiting_scores(self.request.user, figures)
+            if can(self.request.user, Action.CONTRIBUTE, self.portfolio)
+            else [],
         )
         return context
 
