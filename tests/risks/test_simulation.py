@@ -107,6 +107,9 @@ def test_estimates_spread_the_finish_and_the_widest_task_tops_the_tornado(chain)
     assert first["tornado"][0]["id"] == chain.build.pk
     assert first["tornado"][0]["rho"] > 0.95
     assert first["estimated_tasks"] == 2
+    # Build's cost scales with its uncertain duration: it drives the cost too.
+    assert first["cost"]["tornado"][0]["id"] == chain.build.pk
+    assert first["cost"]["tornado"][0]["rho"] > 0.95
     assert sum(first["histogram"]["counts"]) == 2000
 
 

@@ -298,11 +298,7 @@ def summarise(sim: Simulation, inputs: Inputs, run: SimulationRun) -> dict:
         for k in order.tolist()
         if sim.criticality[k] > 0 and not rows[k].get("external")
     ]
-    bars = [
-        {"kind": "task", "id": rows[k]["id"], "label": f"{rows[k]['outline']} {rows[k]['name']}",
-         "rho": round(float(sim.sensitivity[k]), 4)}
-        for k in np.flatnonzero(~np.isnan(sim.sensitivity)).tolist()
-    ]  # fmt: skip
+    bars = _task_bars(rows, sim.sensitivity)
     bars += [
         {"kind": "risk", "id": r.pk, "label": f"{r.reference} {r.title}", "rho": round(float(v), 4)}
         for r, v in zip(inputs.risk_rows, sim.risk_sensitivity.tolist(), strict=True)
@@ -321,7 +317,10 @@ def summarise(sim: Simulation, inputs: Inputs, run: SimulationRun) -> dict:
     ]
     if sim.cost is not None and sim.cost.max() > 0:
         cost_edges, cost_counts = sim.cost_histogram(bins=30)
+        cost_bars = [b for b in _task_bars(rows, sim.cost_sensitivity) if b["rho"] != 0]
+        cost_bars.sort(key=lambda b: -abs(b["rho"]))
         out["cost"] = {
+            "tornado": cost_bars[:TORNADO_BARS],
             "deterministic": _money(sim.deterministic_cost),
             "percentiles": {f"P{q}": _money(v) for q, v in sim.cost_percentiles().items()},
             "mean": _money(round(float(sim.cost.mean()))),
@@ -331,6 +330,19 @@ def summarise(sim: Simulation, inputs: Inputs, run: SimulationRun) -> dict:
             },
         }
     return out
+
+
+def _task_bars(rows: list[dict], rho: np.ndarray) -> list[dict]:
+    """Tornado bars of the tasks whose sensitivity was computed."""
+    return [
+        {
+            "kind": "task",
+            "id": rows[k]["id"],
+            "label": f"{rows[k]['outline']} {rows[k]['name']}",
+            "rho": round(float(rho[k]), 4),
+        }
+        for k in np.flatnonzero(~np.isnan(rho)).tolist()
+    ]
 
 
 def _by_day(sim: Simulation, zone: ZoneInfo) -> dict:

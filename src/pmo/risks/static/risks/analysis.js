@@ -47,12 +47,11 @@
     },
     plugins: [markers],
   });
-  const bars = data.tornado;
-  new Chart(document.getElementById("tornado-chart"), {
+  const tornado = (canvas, bars) => new Chart(canvas, {
     type: "bar",
     data: {
       labels: bars.map((b) => (b.label.length > 38 ? b.label.slice(0, 37) + "…" : b.label)),
-      datasets: [{ label: "Rank correlation with the finish", data: bars.map((b) => b.rho),
+      datasets: [{ label: "Rank correlation", data: bars.map((b) => b.rho),
         backgroundColor: bars.map((b) => (b.kind === "risk" ? "#e67e22" : b.rho >= 0 ? "#c0392b" : "#27ae60")) }],
     },
     options: {
@@ -61,6 +60,9 @@
       plugins: { legend: { display: false }, tooltip: { callbacks: { label: (c) => `${bars[c.dataIndex].kind}: ρ = ${c.raw}` } } },
     },
   });
+  tornado(document.getElementById("tornado-chart"), data.tornado);
+  const costTornado = document.getElementById("cost-tornado-chart");
+  if (costTornado && data.cost) tornado(costTornado, data.cost.tornado || []);
   // "Will we make this date?": chance of finishing by the end of the chosen day.
   const input = document.getElementById("check-date");
   if (input && data.by_day) {
