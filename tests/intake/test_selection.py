@@ -402,3 +402,17 @@ def test_capex_and_opex_budgets_apply_separately(intake):
     assert result["selection"] == {"OX": 0}
     binding = [c["label"] for c in result["solver"]["binding"]]
     assert binding == ["capex budget 2027"]
+
+
+def test_a_budget_beyond_the_horizon_is_named(intake):
+    intake.proposal("HZ", capex=[1_000], score=3)
+    with pytest.raises(ValidationError) as err:
+        services.optimise(
+            intake.org.people.pfm,
+            intake.org.p1,
+            budgets=[{"year": 0, "total": "10"}, {"year": 3, "total": "10"}],
+            save=False,
+        )
+    assert err.value.message_dict == {
+        "budgets": ["Row 2: year 3 is beyond the 3-year horizon (years 0 to 2)."]
+    }

@@ -601,6 +601,17 @@ def _budget_rows(budgets: Iterable[Mapping]) -> list[ScenarioBudget]:
     return rows
 
 
+def _check_budget_years(rows: list[ScenarioBudget], figures) -> None:
+    for n, b in enumerate(rows, start=1):
+        if b.year >= figures.years:
+            raise ValidationError(
+                {
+                    "budgets": f"Row {n}: year {b.year} is beyond the {figures.years}-year "
+                    f"horizon (years 0 to {figures.years - 1})."
+                }
+            )
+
+
 def limits_from(budgets: list[ScenarioBudget], use_capacity: bool, allow_shift: bool):
     years = max((b.year for b in budgets), default=-1) + 1
 
@@ -672,6 +683,7 @@ def do_save_scenario(
     figures = selectors.portfolio_figures(portfolio, float(weight))
     checked = _check_picks(figures, picks, allow_shift)
     rows = _budget_rows(budgets)
+    _check_budget_years(rows, figures)
     evaluation = adapters.evaluate(figures, checked, limits_from(rows, use_capacity, allow_shift))
     scenario = Scenario(
         portfolio=portfolio,
@@ -806,6 +818,7 @@ def optimise(
     weight = model.npv_weight if npv_weight is None else Decimal(str(npv_weight))
     say(5, "Reading proposals and scores")
     figures = selectors.portfolio_figures(portfolio, float(weight))
+    _check_budget_years(rows, figures)
     candidates = [p for p in figures.proposals if p.selectable]
     if not candidates:
         raise ValidationError("No screened proposals to choose from: screen some first.")
