@@ -421,6 +421,8 @@ class StartLevelingView(LoginRequiredMixin, View):
         if level == "project":
             scope = get_object_or_404(visible_projects(request.user), pk=pk)
             run = services.do_start_leveling(request.user, project=scope, mode=mode)
+        elif level != "program":
+            raise Http404("Level a project or a program.")
         else:
             scope = get_object_or_404(visible_programs(request.user), pk=pk)
             run = services.do_start_leveling(request.user, program=scope, mode=mode)
