@@ -243,3 +243,14 @@ def test_histogram_by_calendar_day_and_week():
     # 1 January 1970 was a Thursday: its week starts on Monday 29 December 1969.
     assert [str(e) for e in edges] == ["1969-12-29T00:00", "1970-01-05T00:00"]
     assert counts.tolist() == [1000]
+
+
+def test_cost_sensitivity_names_the_risk_that_drives_the_cost():
+    est = Estimates([600, 600], [500, 600], [900, 600])
+    risks = RiskEvents(probability=[0.5], activities=[[]], cost=[[400_000, 500_000, 600_000]])
+    sim = simulate(chain(2), est, iterations=4000, seed=6, risks=risks, costs=[60_000, 10_000])
+    # The event adds 4,000-6,000.00 half the time; task 0 moves the cost by at most 300.00.
+    assert sim.risk_cost_sensitivity[0] > 0.8
+    assert 0 < sim.cost_sensitivity[0] < 0.5
+    assert np.isnan(sim.cost_sensitivity[1])  # fixed duration, fixed cost
+    assert np.isnan(sim.risk_sensitivity[0])  # no delay: it never moves the finish

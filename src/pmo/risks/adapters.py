@@ -299,11 +299,7 @@ def summarise(sim: Simulation, inputs: Inputs, run: SimulationRun) -> dict:
         if sim.criticality[k] > 0 and not rows[k].get("external")
     ]
     bars = _task_bars(rows, sim.sensitivity)
-    bars += [
-        {"kind": "risk", "id": r.pk, "label": f"{r.reference} {r.title}", "rho": round(float(v), 4)}
-        for r, v in zip(inputs.risk_rows, sim.risk_sensitivity.tolist(), strict=True)
-        if not np.isnan(v)
-    ]
+    bars += _risk_bars(inputs.risk_rows, sim.risk_sensitivity)
     bars.sort(key=lambda b: -abs(b["rho"]))
     out["tornado"] = [b for b in bars if b["rho"] != 0][:TORNADO_BARS]
     out["risks"] = [
@@ -317,7 +313,10 @@ def summarise(sim: Simulation, inputs: Inputs, run: SimulationRun) -> dict:
     ]
     if sim.cost is not None and sim.cost.max() > 0:
         cost_edges, cost_counts = sim.cost_histogram(bins=30)
-        cost_bars = [b for b in _task_bars(rows, sim.cost_sensitivity) if b["rho"] != 0]
+        cost_bars = _task_bars(rows, sim.cost_sensitivity) + _risk_bars(
+            inputs.risk_rows, sim.risk_cost_sensitivity
+        )
+        cost_bars = [b for b in cost_bars if b["rho"] != 0]
         cost_bars.sort(key=lambda b: -abs(b["rho"]))
         out["cost"] = {
             "tornado": cost_bars[:TORNADO_BARS],
@@ -342,6 +341,15 @@ def _task_bars(rows: list[dict], rho: np.ndarray) -> list[dict]:
             "rho": round(float(rho[k]), 4),
         }
         for k in np.flatnonzero(~np.isnan(rho)).tolist()
+    ]
+
+
+def _risk_bars(risks: list[Risk], rho) -> list[dict]:
+    """Tornado bars of the risk events (NaN: the event never varied)."""
+    return [
+        {"kind": "risk", "id": r.pk, "label": f"{r.reference} {r.title}", "rho": round(float(v), 4)}
+        for r, v in zip(risks, rho.tolist(), strict=True)
+        if not np.isnan(v)
     ]
 
 

@@ -58,6 +58,9 @@ class Simulation:
     cost : ndarray of int64 (cents), shape (iterations,), or None
     deterministic_cost : int or None
     cost_sensitivity : ndarray of float, shape (n,), or None
+        Spearman rank correlation between each activity's duration and the cost.
+    risk_cost_sensitivity : ndarray of float, shape (r,), or None
+        Spearman rank correlation between each risk event's cost and the total cost.
     risk_occurrences : ndarray of int64, shape (r,)
         Iterations in which each risk event occurred.
     """
@@ -73,6 +76,7 @@ class Simulation:
     cost: I64 | None
     deterministic_cost: int | None
     cost_sensitivity: F64 | None
+    risk_cost_sensitivity: F64 | None
     risk_occurrences: I64
     _sorted: dict[str, NDArray] = field(default_factory=dict, repr=False)
 
@@ -323,6 +327,7 @@ def simulate(
     crit = np.zeros(n, dtype=np.int64)
     kept = np.empty((iterations, watched_cols.size), dtype=np.float32)
     risk_delay = np.zeros((iterations, r), dtype=np.float32)
+    risk_spend = np.zeros((iterations, r), dtype=np.float32)
     occurrences = np.zeros(r, dtype=np.int64)
     cost = np.empty(iterations, dtype=np.int64) if cost_rate is not None else None
     done = 0
@@ -344,7 +349,9 @@ def simulate(
                 d[:, mapped[i]] += np.rint(amount).astype(np.int64)[:, None]
             if cost is not None:
                 lo, ml, hi = risk_cost[i]
-                extra_cost += _triangular(rng, lo, ml, hi, size) * hit
+                spend = _triangular(rng, lo, ml, hi, size) * hit
+                risk_spend[done : done + size, i] = spend
+                extra_cost += spend
         out = prepared.batch(d, watch=w, criticality=True)
         finish[done : done + size] = out.finish
         ms[done : done + size] = out.watched
@@ -359,10 +366,11 @@ def simulate(
     sens = np.full(n, np.nan)
     target = finish.astype(np.float64)
     sens[watched_cols] = _spearman(kept, target)
-    cost_sens = None
+    cost_sens = risk_cost_sens = None
     if cost is not None:
         cost_sens = np.full(n, np.nan)
         cost_sens[watched_cols] = _spearman(kept, cost.astype(np.float64))
+        risk_cost_sens = _spearman(risk_spend, cost.astype(np.float64))
     return Simulation(
         iterations=iterations,
         seed=seed,
@@ -377,6 +385,7 @@ def simulate(
             None if cost_rate is None else int(np.rint(base @ cost_rate + cost_fixed))
         ),
         cost_sensitivity=cost_sens,
+        risk_cost_sensitivity=risk_cost_sens,
         risk_occurrences=occurrences,
     )
 
