@@ -287,3 +287,27 @@ def test_heatmap_exports_to_excel_with_the_red_cells(pool, client):
     assert [dana[1].value, dana[2].value] == [200, 0]
     assert dana[1].fill.fgColor.rgb.endswith("C5221F")
     assert [c.value for c in book["Hours"]["B1:C1"][0]] == ["02 Mar work h", "02 Mar available h"]
+
+
+@pytest.mark.parametrize("url_name", ["resources:pool", "resources:team"])
+def test_list_pages_do_not_query_per_row(pool, client, url_name):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    args = [pool.a.pk] if url_name == "resources:team" else []
+    client.force_login(pool.people.admin)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse(url_name, args=args)).status_code == 200
+        return len(queries)
+
+    for name in ("Build API", "Build UI"):
+        services.do_assign(pool.people.admin, task=make_task(pool, name), resource=pool.dana)
+    before = count()
+    from pmo.resources.models import Resource
+
+    for n in range(5):
+        person = Resource.objects.create(kind="person", name=f"Extra {n}", calendar=pool.calendar)
+        services.do_assign(pool.people.admin, task=make_task(pool, f"Task {n}"), resource=person)
+    assert count() == before
