@@ -33,3 +33,13 @@ def month_ends_between(first: dt.date, last: dt.date) -> list[dt.date]:
 def fraction_of_month(day: dt.date) -> float:
     """How much of ``day``'s month has passed at the end of ``day`` (1.0 on its last day)."""
     return day.day / calendar.monthrange(day.year, day.month)[1]
+
+
+def parse_day(value: str | None, default: dt.date) -> dt.date:
+    """An ISO date from a query string or a command line, or ``default`` when absent or
+    malformed (a stale bookmark still opens the page).
+    """
+    try:
+        return dt.date.fromisoformat(value) if value else default
+    except ValueError:
+        return default

@@ -2,8 +2,6 @@
 check permission and call selectors or services.
 """
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
@@ -20,13 +18,7 @@ from pmo.schedules.models import Baseline, ProjectSchedule
 
 from . import selectors, services
 from .forms import BudgetLineForm, CostEntryForm, ForecastForm
-
-
-def parse_date(value: str | None, default: dt.date) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value) if value else default
-    except ValueError:
-        return default
+from .periods import parse_day
 
 
 def _chart(rows, *keys) -> dict:
@@ -38,7 +30,7 @@ def _chart(rows, *keys) -> dict:
 
 def money_context(request, project, **forms) -> dict:
     today = timezone.localdate()
-    status_date = parse_date(request.GET.get("date"), today)
+    status_date = parse_day(request.GET.get("date"), today)
     number = request.GET.get("baseline")
     baseline = int(number) if number and number.isdigit() else None
     evm = selectors.project_evm(project, status_date, baseline)
@@ -199,7 +191,7 @@ class SnapshotTakeView(LoginRequiredMixin, View):
 
     def post(self, request, pk):
         portfolio = get_object_or_404(visible_portfolios(request.user), pk=pk)
-        day = parse_date(request.POST.get("date"), timezone.localdate())
+        day = parse_day(request.POST.get("date"), timezone.localdate())
         try:
             services.check_take_snapshots(request.user, portfolio, day)
         except ValidationError as error:

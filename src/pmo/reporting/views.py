@@ -114,9 +114,12 @@ class ProjectStatusView(LoginRequiredMixin, TemplateView):
         project = self.project
         reports = list(selectors.reports_of(project))
         history = evm_history(project)
+        record = history[-1] if history else None
         return {
             "project": project,
             "settings": ProjectSchedule.objects.filter(project=project).first(),
+            "record": record,
+            "evm": record.snapshot() if record else None,
             "reports": reports,
             "latest": reports[0] if reports else None,
             "dimensions": dashboards.DIMENSIONS,

@@ -5,9 +5,8 @@ import datetime as dt
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from pmo.finance.periods import month_end, month_start
+from pmo.finance.periods import month_end, month_start, parse_day
 from pmo.finance.services import take_snapshots
-from pmo.finance.views import parse_date
 from pmo.portfolios.models import Portfolio
 
 
@@ -23,7 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args, date=None, **options):
         today = timezone.localdate()
         default = month_end(month_start(today) - dt.timedelta(days=1))
-        day = parse_date(date, default)
+        day = parse_day(date, default)
         total = 0
         for portfolio in Portfolio.objects.all():
             total += len(take_snapshots(portfolio.projects.all(), day))

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from pmo.finance.views import parse_date
+from pmo.finance.periods import parse_day
 from pmo.reporting.services import send_weekly_digest
 
 
@@ -15,5 +15,5 @@ class Command(BaseCommand):
         parser.add_argument("--base-url", default="", help="Prefix for links in the e-mail.")
 
     def handle(self, *args, date=None, base_url="", **options):
-        sent = send_weekly_digest(parse_date(date, timezone.localdate()), base_url)
+        sent = send_weekly_digest(parse_day(date, timezone.localdate()), base_url)
         self.stdout.write(f"{sent} digest(s) sent.")
