@@ -125,6 +125,18 @@ def pipeline(figures) -> list[tuple[str, str, list]]:
     return columns
 
 
+def pipeline_kpis(figures) -> dict:
+    """The pipeline's headline figures: what awaits a decision and what screening holds."""
+    screened = [p for p in figures.proposals if p.state == ProposalState.SCREENED]
+    return {
+        "total": len(figures.proposals),
+        "open": sum(1 for p in figures.proposals if p.state in ("submitted", "screened")),
+        "screened_cost": sum((p.cost for p in screened), Decimal("0.00")),
+        "screened_npv": sum((p.fin.npv for p in screened), Decimal("0.00")),
+        "unscored": sum(1 for p in figures.proposals if p.state != "draft" and not p.scored),
+    }
+
+
 def ranking(figures, states=SELECTABLE) -> list:
     """Candidates by value, best first, with their rank."""
     items = [p for p in figures.proposals if p.state in states]

@@ -17,7 +17,7 @@ from pmo.core.permissions import can, require
 from pmo.jobs.services import do_start_job
 from pmo.portfolios.selectors import visible_portfolios, visible_projects
 
-from . import adapters, selectors, services
+from . import selectors, services
 from .choices import TRANSITIONS, ProposalState
 from .filtersets import ProposalFilterSet
 from .forms import (
@@ -106,15 +106,10 @@ class PipelineView(PortfolioMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         figures = selectors.portfolio_figures(self.portfolio)
-        columns = selectors.pipeline(figures)
-        screened = [p for p in figures.proposals if p.state == ProposalState.SCREENED]
         context.update(
             figures=figures,
-            columns=columns,
-            n_open=sum(len(c[2]) for c in columns if c[0] in ("submitted", "screened")),
-            screened_cost=sum((p.cost for p in screened), adapters.CENT * 0),
-            screened_npv=sum((p.fin.npv for p in screened), adapters.CENT * 0),
-            unscored=sum(1 for p in figures.proposals if p.state != "draft" and not p.scored),
+            columns=selectors.pipeline(figures),
+            kpis=selectors.pipeline_kpis(figures),
             model=selectors.scoring_model(self.portfolio),
             awaiting=selectors.awaiting_scores(self.request.user, figures)
             if can(self.request.user, Action.CONTRIBUTE, self.portfolio)
