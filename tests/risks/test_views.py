@@ -249,3 +249,10 @@ def test_risk_page_shows_the_expected_delay(client, org):
     page = client.get(f"/risks/{risk.pk}/").content.decode()
     assert '<div class="value" id="expected-delay">3.5 d</div>' in page
     assert "Expected delay (70 % chance)" in page
+
+
+def test_risk_list_filters_offer_only_visible_projects(client, org):
+    client.force_login(org.people.member_a)
+    html = client.get("/risks/").content.decode()
+    assert "PRJ-A Alpha app" in html
+    assert "PRJ-C Charlie cloud" not in html and "PRJ-B Bravo billing" not in html

@@ -9,7 +9,19 @@ from .choices import Level, RaidKind, RaidStatus, RiskCategory, RiskKind, RiskSt
 from .models import RaidItem, Risk
 
 
-class RiskFilterSet(django_filters.FilterSet):
+class VisibleChoices:
+    """Choice lists show only the portfolios and projects the user may see."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from pmo.portfolios.selectors import visible_portfolios, visible_projects
+
+        user = getattr(self.request, "user", None)
+        self.filters["portfolio"].queryset = visible_portfolios(user)
+        self.filters["project"].queryset = visible_projects(user).select_related(None)
+
+
+class RiskFilterSet(VisibleChoices, django_filters.FilterSet):
     q = SearchFilter("title", "cause", "event", "effect")
     status = django_filters.MultipleChoiceFilter(choices=RiskStatus.choices, widget=CHIPS)
     level = django_filters.MultipleChoiceFilter(choices=Level.choices, widget=CHIPS)
@@ -37,7 +49,7 @@ class RiskFilterSet(django_filters.FilterSet):
         fields = ["q", "status", "level", "kind", "category", "portfolio", "project", "owner"]
 
 
-class RaidFilterSet(django_filters.FilterSet):
+class RaidFilterSet(VisibleChoices, django_filters.FilterSet):
     q = SearchFilter("title", "description")
     kind = django_filters.MultipleChoiceFilter(choices=RaidKind.choices, widget=CHIPS)
     status = django_filters.MultipleChoiceFilter(choices=RaidStatus.choices, widget=CHIPS)

@@ -48,7 +48,7 @@ class RegisterView(LoginRequiredMixin, TemplateView):
         scope = get_scope(request.user, self.level, pk)
         below = self.level != "project" and request.GET.get("below", "1") == "1"
         risks = selectors.risks_in(request.user, scope, below)
-        filterset = RiskFilterSet(request.GET, queryset=risks)
+        filterset = RiskFilterSet(request.GET, queryset=risks, request=request)
         table = selectors.with_ratings(filterset.qs.select_related("owner"))
         context = {"risks": table, "level": self.level, "scope": scope, "below": below}
         if request.htmx and request.htmx.target == "risk-table":
@@ -93,7 +93,9 @@ class RiskListView(LoginRequiredMixin, TemplateView):
 
     def get(self, request):
         filterset = RiskFilterSet(
-            request.GET, queryset=selectors.visible_risks(request.user).select_related("owner")
+            request.GET,
+            queryset=selectors.visible_risks(request.user).select_related("owner"),
+            request=request,
         )
         page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
         risks = selectors.with_ratings(page.object_list)
