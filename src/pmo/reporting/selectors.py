@@ -10,6 +10,7 @@ from django.db.models import Prefetch, QuerySet, Sum
 from pmo.finance import selectors as finance
 from pmo.finance.adapters import to_cents
 from pmo.finance.choices import CostCategory
+from pmo.finance.formatting import cents, index, money
 from pmo.finance.periods import month_end, month_start
 from pmo.portfolios.choices import ProjectStatus
 from pmo.portfolios.models import Project
@@ -83,23 +84,6 @@ def rate_above(value: float | None, amber, red) -> str:
     return Rag.GREEN
 
 
-def money(value) -> str:
-    """Money as the board reads it: currency, thousands separators, no cents."""
-    if value is None:
-        return "–"
-    amount = Decimal(value)
-    sign = "-" if amount < 0 else ""
-    return f"{sign}{settings.PMO_CURRENCY} {abs(amount):,.0f}"
-
-
-def cents(value) -> str:
-    return "–" if value is None else money(Decimal(value) / 100)
-
-
-def _ratio(value) -> str:
-    return "–" if value is None else f"{value:.2f}"
-
-
 def expected_risk_delay(project) -> float:
     """Working days of delay the project's open threats are expected to cause."""
     from pmo.risks.selectors import expected_delay_days
@@ -123,15 +107,15 @@ def assess(project, status_date: dt.date, thresholds: RagThresholds | None = Non
     schedule = Assessment(
         Dimension.SCHEDULE,
         rate_below(spi_t, thresholds.spi_amber, thresholds.spi_red),
-        f"SPI(t) {_ratio(figures.spi_t)}, SPI {_ratio(figures.spi)}; forecast finish "
+        f"SPI(t) {index(figures.spi_t)}, SPI {index(figures.spi)}; forecast finish "
         f"{figures.forecast_finish_date:%d %b %Y}"
         if figures.forecast_finish_date
-        else f"SPI(t) {_ratio(figures.spi_t)}, SPI {_ratio(figures.spi)}",
+        else f"SPI(t) {index(figures.spi_t)}, SPI {index(figures.spi)}",
     )
     cost = Assessment(
         Dimension.COST,
         rate_below(figures.cpi, thresholds.cpi_amber, thresholds.cpi_red),
-        f"CPI {_ratio(figures.cpi)}; EAC {cents(figures.eac)} against BAC {cents(figures.bac)}",
+        f"CPI {index(figures.cpi)}; EAC {cents(figures.eac)} against BAC {cents(figures.bac)}",
     )
     growth = None
     if figures.bac:

@@ -56,7 +56,7 @@ def health_rows(board: dict, level: str = ""):
     """
     from html import escape
 
-    from pmo.finance.templatetags.money import cents, index
+    from pmo.finance.formatting import cents, index
 
     status_url = _url_maker("reporting:project-status")
     report_url = _url_maker("reporting:report-detail")
