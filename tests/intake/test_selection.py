@@ -416,3 +416,23 @@ def test_a_budget_beyond_the_horizon_is_named(intake):
     assert err.value.message_dict == {
         "budgets": ["Row 2: year 3 is beyond the 3-year horizon (years 0 to 2)."]
     }
+
+
+def test_a_project_dependency_delays_the_start_until_it_finishes(intake):
+    org = intake.org
+    a = org.a  # PRJ-A finishes 30 Jun 2026, before the horizon: no delay
+    org.d.planned_start, org.d.planned_finish = dt.date(2026, 9, 1), dt.date(2027, 4, 15)
+    org.d.save()
+    intake.proposal("AFTER-A", capex=[1_000], depends_on_projects=[a])
+    intake.proposal(
+        "AFTER-D", capex=[1_000], start=dt.date(2027, 2, 1), window=4, depends_on_projects=[org.d]
+    )
+    intake.proposal("TOO-SOON", capex=[1_000], window=2, depends_on_projects=[org.d])
+    figures = selectors.portfolio_figures(org.p1)
+    assert (figures.by_code["AFTER-A"].earliest, figures.by_code["AFTER-A"].window) == (0, 0)
+    # D ends in April 2027: May 2027 (month 4) is the first start, June the last
+    after_d = figures.by_code["AFTER-D"]
+    assert (after_d.earliest, after_d.window, after_d.selectable) == (4, 1, True)
+    assert figures.by_code["TOO-SOON"].blocked_by == [
+        "depends on project PRJ-D, which finishes Apr 2027, after its latest start"
+    ]

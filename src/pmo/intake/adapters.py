@@ -285,11 +285,21 @@ def portfolio_figures(model, criteria, proposals, roles) -> PortfolioFigures:
         stats = [score_stats(by_criterion.get(c.pk, [])) for c in criteria]
         flows = list(p.cash_flows.all())
         capex_m, opex_m = monthly_spend(flows)
-        blocked = [
-            f"depends on project {proj.code}, which is {proj.get_status_display().lower()}"
-            for proj in p.depends_on_projects.all()
-            if proj.status == "cancelled"
-        ]
+        earliest = max(0, months_between(model.planning_start, p.earliest_start))
+        latest = earliest + p.start_window_months
+        blocked = []
+        for proj in p.depends_on_projects.all():
+            if proj.status == "cancelled":
+                blocked.append(f"depends on project {proj.code}, which is cancelled")
+            elif proj.status != "completed" and proj.planned_finish is not None:
+                # it builds on that project's result: it starts the month after it ends
+                after = months_between(model.planning_start, proj.planned_finish) + 1
+                if after > latest:
+                    blocked.append(
+                        f"depends on project {proj.code}, which finishes "
+                        f"{proj.planned_finish:%b %Y}, after its latest start"
+                    )
+                earliest = max(earliest, after)
         out.append(
             ProposalFigures(
                 pk=p.pk,
@@ -301,8 +311,8 @@ def portfolio_figures(model, criteria, proposals, roles) -> PortfolioFigures:
                 exclusive_group=p.exclusive_group,
                 requires=[r.code for r in p.requires.all()],
                 blocked_by=blocked,
-                earliest=max(0, months_between(model.planning_start, p.earliest_start)),
-                window=p.start_window_months,
+                earliest=min(earliest, latest),
+                window=max(0, latest - earliest),
                 duration=p.duration_months,
                 score=weighted_score(stats, weights, tops),
                 scored=len(assessors),

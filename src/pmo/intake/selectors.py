@@ -511,3 +511,11 @@ def awaiting_scores(user, figures) -> list:
         if count >= n
     }
     return [p for p in figures.proposals if p.pk in pks and p.pk not in done]
+
+
+def start_range(figures, me) -> tuple[str, str]:
+    """First and last month the proposal may start, after its project dependencies."""
+    return (
+        adapters.month_label(figures.start, me.earliest),
+        adapters.month_label(figures.start, me.earliest + me.window),
+    )

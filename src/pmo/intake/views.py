@@ -597,6 +597,7 @@ class ProposalDetailView(LoginRequiredMixin, TemplateView):
             and bool(criteria),
             can_edit=services.can_edit(user, proposal),
             cash_chart=selectors.cash_chart(proposal, me),
+            start_range=selectors.start_range(figures, me),
             model=selectors.scoring_model(proposal.portfolio),
         )
         return context
