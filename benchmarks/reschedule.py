@@ -103,9 +103,7 @@ def main() -> None:
     # Phase timings, measured on a second identical change, for the table.
     first = Task.objects.get(pk=first.pk)
     started = time.perf_counter()
-    _, result = services.do_update_task(
-        user, first, duration_minutes=first.duration_minutes + 480
-    )
+    _, result = services.do_update_task(user, first, duration_minutes=first.duration_minutes + 480)
     seconds = time.perf_counter() - started
 
     settings = services.ensure_schedule(project)
