@@ -275,7 +275,21 @@ def compare(scenarios: list[Scenario]) -> dict:
             cells.append({"hours": sum(row), "months": shown})
         if any(c["hours"] for c in cells):
             shortfall_roles.append({"role": role, "cells": cells})
+    chart = {
+        "years": any_figures.year_labels(),
+        "scenarios": [
+            {
+                "name": live.scenario.name,
+                "spend": [float(v) for v in live.evaluation.total],
+                "value": round(live.evaluation.value, 1),
+                "shortfall": round(live.evaluation.shortfall_hours, 1),
+                "color": PALETTE[k % len(PALETTE)],
+            }
+            for k, live in enumerate(lives)
+        ],
+    }
     return {
+        "chart": chart,
         "lives": lives,
         "membership": membership,
         "years": any_figures.year_labels(),

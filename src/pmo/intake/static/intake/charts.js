@@ -76,5 +76,21 @@
     });
   }
 
-  window.pmoIntake = { bubble, cash, scenario };
+  function compare(d) {
+    make("compare-value", {
+      type: "bar",
+      data: { labels: d.scenarios.map((s) => s.name), datasets: [
+        { label: "Value", data: d.scenarios.map((s) => s.value), backgroundColor: d.scenarios.map((s) => s.color) },
+      ] },
+      options: { indexAxis: "y", plugins: { legend: { display: false } } },
+    });
+    make("compare-spend", {
+      type: "bar",
+      data: { labels: d.years, datasets: d.scenarios.map((s) => ({ label: s.name, data: s.spend, backgroundColor: s.color })) },
+      options: { scales: { y: { ticks: { callback: money } } },
+        plugins: { tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${money(c.raw)}` } } } },
+    });
+  }
+
+  window.pmoIntake = { bubble, cash, scenario, compare };
 })();
