@@ -262,6 +262,46 @@ def _assign(ctx, people, generics) -> int:
                             work_minutes=task.duration_minutes // 2,
                         )
                     )
+    # Everyone has worked in each of the last eight weeks, so every timesheet week has a
+    # story: in a week without a running task of their own, people lend a hand on one.
+    this_week = week_start(ctx.as_of)
+    weeks = [this_week - dt.timedelta(weeks=k) for k in range(8)]
+    recent = [
+        t
+        for t in Task.objects.filter(
+            project__in=ctx.projects, is_summary=False, is_milestone=False
+        ).only("id", "project_id", "start", "finish", "duration_minutes")
+        if t.start and t.finish and t.start.date() <= ctx.as_of and t.finish.date() >= weeks[-1]
+    ]
+
+    def runs_in(task, monday) -> bool:
+        return task.start.date() <= monday + dt.timedelta(days=4) and task.finish.date() >= monday
+
+    covered = defaultdict(set)
+    for a in rows:
+        if a.task.start and a.task.finish:
+            for monday in weeks:
+                if runs_in(a.task, monday):
+                    covered[a.resource_id].add(monday)
+    taken = {(a.task_id, a.resource_id) for a in rows}
+    for person in people:
+        for monday in weeks:
+            if monday in covered[person.pk]:
+                continue
+            options = [t for t in recent if runs_in(t, monday) and (t.pk, person.pk) not in taken]
+            if not options:
+                continue
+            task = rng.choice(options)
+            rows.append(
+                Assignment(
+                    task=task,
+                    resource=person,
+                    units_pct=50,
+                    work_minutes=task.duration_minutes // 2,
+                )
+            )
+            taken.add((task.pk, person.pk))
+            covered[person.pk].update(m for m in weeks if runs_in(task, m))
     Assignment.objects.bulk_create(rows, batch_size=2000)
     # People who sign in report progress on what they are assigned to: they are team
     # members of those projects.
