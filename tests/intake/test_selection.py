@@ -436,3 +436,18 @@ def test_a_project_dependency_delays_the_start_until_it_finishes(intake):
     assert figures.by_code["TOO-SOON"].blocked_by == [
         "depends on project PRJ-D, which finishes Apr 2027, after its latest start"
     ]
+
+
+def test_what_needs_a_blocked_proposal_is_blocked_too(intake):
+    org = intake.org
+    org.d.status = "cancelled"
+    org.d.save()
+    base = intake.proposal("ROOT", capex=[1_000], depends_on_projects=[org.d])
+    middle = intake.proposal("MID", capex=[1_000], requires=[base])
+    intake.proposal("LEAF", capex=[1_000], requires=[middle])
+    figures = selectors.portfolio_figures(org.p1)
+    assert [figures.by_code[c].blocked_by for c in ("ROOT", "MID", "LEAF")] == [
+        ["depends on project PRJ-D, which is cancelled"],
+        ["requires ROOT, which cannot be selected"],
+        ["requires MID, which cannot be selected"],
+    ]

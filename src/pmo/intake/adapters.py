@@ -348,6 +348,19 @@ def portfolio_figures(model, criteria, proposals, roles) -> PortfolioFigures:
                 p.blocked_by.append(f"requires {code}, which is {state}")
             open_requires.append(code)
         p.requires = open_requires
+    # what needs a blocked proposal is blocked too, however long the chain
+    changed = True
+    while changed:
+        changed = False
+        for p in out:
+            if p.blocked_by:
+                continue
+            stuck = [
+                r for r in p.requires if r in figures.by_code and figures.by_code[r].blocked_by
+            ]
+            if stuck:
+                p.blocked_by.append(f"requires {stuck[0]}, which cannot be selected")
+                changed = True
     set_values(figures, figures.npv_weight)
     return figures
 
