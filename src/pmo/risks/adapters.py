@@ -1,9 +1,9 @@
 """Maps a project's plan, estimates and risks to :mod:`pmo.engine.risk` and back.
 
-The plan is read with :func:`pmo.schedules.adapters.load_plan` and mapped to the CPM
-arrays exactly as the schedules app does (leaf tasks, links, calendars, constraints,
-progress), but through :func:`pmo.engine.cpm.prepare`, so that every iteration replays
-the same schedule the plan shows.
+The plan is read and mapped to the CPM arrays by the schedules app's own adapter
+(:func:`pmo.schedules.adapters.engine_inputs`: leaf tasks, links, calendars,
+constraints, progress), then prepared once with :func:`pmo.engine.cpm.prepare`, so that
+every iteration replays the same schedule the plan shows.
 """
 
 import datetime as dt
@@ -13,18 +13,9 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from pmo.engine.cpm import Activities, Constraint, PreparedSchedule, prepare
-from pmo.engine.network import compile_network
+from pmo.engine.cpm import PreparedSchedule, prepare
 from pmo.engine.risk import Distribution, Estimates, RiskEvents, Simulation, simulate
-from pmo.schedules.adapters import (
-    CONSTRAINTS,
-    LAG_KINDS,
-    LINK_TYPES,
-    _as_datetime64,
-    _status_date,
-    engine_calendar,
-    load_plan,
-)
+from pmo.schedules.adapters import engine_inputs, load_plan
 from pmo.schedules.models import Calendar, ProjectSchedule, Task
 
 from .choices import RiskKind, RiskStatus
@@ -58,76 +49,24 @@ class Inputs:
 def simulation_inputs(settings: ProjectSchedule, include_risks: bool = True) -> Inputs:
     """Engine inputs of a project's plan: the prepared CPM, estimates, risks, costs."""
     plan = load_plan(settings)
-    leaves = np.flatnonzero(~plan.is_summary)
-    position = np.full(len(plan.rows), -1, dtype=np.int64)
-    position[leaves] = np.arange(leaves.size)
-    rows = [plan.rows[i] for i in leaves]
+    calendar_ids = {settings.calendar_id} | {
+        row["calendar_id"] for row in plan.rows if row["calendar_id"] is not None
+    }
+    stored = Calendar.objects.prefetch_related("exceptions").in_bulk(list(calendar_ids))
+    inputs = engine_inputs(plan, stored)
+    rows = inputs.rows
     # Reports name tasks by WBS number and compare with the planned finish.
-    shown = Task.objects.filter(pk__in=[r["id"] for r in rows]).values_list(
-        "id", "outline", "finish"
+    shown = dict(
+        (task_id, (outline, finish))
+        for task_id, outline, finish in Task.objects.filter(
+            pk__in=[r["id"] for r in rows]
+        ).values_list("id", "outline", "finish")
     )
-    for task_id, outline, finish in shown:
-        row = rows[int(position[plan.index[task_id]])]
-        row["outline"], row["finish"] = outline, finish
-    calendar_ids = [settings.calendar_id]
     for row in rows:
-        if row["calendar_id"] is not None and row["calendar_id"] not in calendar_ids:
-            calendar_ids.append(row["calendar_id"])
-    stored = Calendar.objects.prefetch_related("exceptions").in_bulk(calendar_ids)
-    years = range(settings.start.year - 2, settings.start.year + 8)
-    calendars = [engine_calendar(stored[c], years) for c in calendar_ids]
-    calendar_index = {c: k for k, c in enumerate(calendar_ids)}
-
-    constraint = np.array([CONSTRAINTS[r["constraint_type"]] for r in rows], dtype=np.int8)
-    constraint_date = _as_datetime64([r["constraint_date"] for r in rows])
-    for k, row in enumerate(rows):
-        if row.get("external") and row.get("start") is not None:
-            # Other projects' tasks stay where their own plans put them.
-            constraint[k] = Constraint.MSO
-            constraint_date[k] = np.datetime64(
-                row["start"].astimezone(dt.UTC).replace(tzinfo=None), "m"
-            )
-    duration = np.array(
-        [0 if r["is_milestone"] else r["duration_minutes"] for r in rows], dtype=np.int64
-    )
-    activities = Activities(
-        duration=duration,
-        calendar=np.array([calendar_index.get(r["calendar_id"], 0) for r in rows], dtype=np.int32),
-        constraint=constraint,
-        constraint_date=constraint_date,
-        deadline=_as_datetime64([r["deadline"] for r in rows]),
-        actual_start=_as_datetime64([r["actual_start"] for r in rows]),
-        actual_finish=_as_datetime64([r["actual_finish"] for r in rows]),
-        remaining=np.array(
-            [-1 if r["remaining_minutes"] is None else r["remaining_minutes"] for r in rows],
-            dtype=np.int64,
-        ),
-        percent_complete=np.array([r["percent_complete"] for r in rows], dtype=np.float64),
-    )
-    pred, succ, types, lags, kinds = [], [], [], [], []
-    for p, s, kind, lag, unit in plan.links:
-        pred.append(position[plan.index[p]])
-        succ.append(position[plan.index[s]])
-        types.append(LINK_TYPES[kind])
-        kinds.append(LAG_KINDS[unit])
-        lags.append(lag * 100 if unit == "pct" else lag)
-    network = compile_network(
-        pred=np.array(pred, dtype=np.int64),
-        succ=np.array(succ, dtype=np.int64),
-        n=len(rows),
-        ids=np.array([r["id"] for r in rows], dtype=np.int64),
-        link_type=np.array(types, dtype=np.int8),
-        lag=np.array(lags, dtype=np.int64),
-        lag_kind=np.array(kinds, dtype=np.int8),
-    )
-    prepared = prepare(
-        network,
-        activities,
-        calendars=calendars,
-        start=settings.start,
-        status_date=_status_date(settings, rows),
-        critical_threshold=settings.critical_float_minutes,
-    )
+        row["outline"], row["finish"] = shown.get(row["id"], (row.get("outline"), None))
+    options = {k: v for k, v in inputs.options.items() if k not in ("finish", "direction")}
+    prepared = prepare(inputs.network, inputs.activities, **options)
+    duration = np.asarray(inputs.activities.duration, dtype=np.int64)
     estimates, estimated = _estimates(rows, duration)
     costs = np.array([_cents(r["cost"]) for r in rows], dtype=np.int64)
     watch = np.array(
