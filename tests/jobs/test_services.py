@@ -86,3 +86,18 @@ def test_database_backend_and_worker_run_the_job(org, media):
     job.refresh_from_db()
     assert job.status == "succeeded", job.error
     assert job.result["rows"] == 3
+
+
+def test_finished_job_links_to_its_result(org, client):
+    job = Job.objects.create(
+        kind="x",
+        label="Leveling",
+        created_by=org.people.pm_a,
+        status="succeeded",
+        percent=100,
+        result={"url": "/projects/1/plan/"},
+    )
+    client.force_login(org.people.pm_a)
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert 'href="/projects/1/plan/">Open the result</a>' in page
+    assert 'hx-trigger="every 1s"' not in page

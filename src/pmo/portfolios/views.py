@@ -15,10 +15,13 @@ from pmo.core.choices import Action
 from pmo.core.htmx import HtmxPartialMixin
 from pmo.core.permissions import can, can_create_portfolio
 from pmo.core.views import ServiceFormView, SortableListMixin
+from pmo.risks.selectors import top_risks
+from pmo.schedules.selectors import schedule_summary
 
 from . import selectors, services
 from .filtersets import PortfolioFilterSet, ProgramFilterSet, ProjectFilterSet
 from .forms import ObjectiveForm, PortfolioForm, ProgramForm, ProjectForm
+from .models import Project
 
 
 class HomeView(LoginRequiredMixin, View):
@@ -67,6 +70,7 @@ class PortfolioDetailView(LoginRequiredMixin, DetailView):
                 portfolio=portfolio, program__isnull=True
             ),
             objectives=selectors.objectives_with_projects(user, portfolio),
+            top_risks=top_risks(user, selectors.visible_projects(user).filter(portfolio=portfolio)),
             can_change=can(user, Action.CHANGE, portfolio),
             can_add=can(user, Action.ADD_CHILD, portfolio),
             **members_context(self.request, portfolio),
@@ -171,6 +175,7 @@ class ProgramDetailView(LoginRequiredMixin, DetailView):
         context.update(
             projects=selectors.visible_projects(user).filter(program=program),
             roadmap=program_roadmap(user, program),
+            top_risks=top_risks(user, selectors.visible_projects(user).filter(program=program)),
             can_change=can(user, Action.CHANGE, program),
             can_add=can(user, Action.ADD_CHILD, program),
             **members_context(self.request, program),
@@ -249,6 +254,8 @@ class ProjectDetailView(LoginRequiredMixin, DetailView):
         context.update(
             can_change=can(user, Action.CHANGE, project),
             can_delete=can(user, Action.DELETE, project),
+            schedule=schedule_summary(project),
+            top_risks=top_risks(user, Project.objects.filter(pk=project.pk)),
             **members_context(self.request, project),
         )
         return context

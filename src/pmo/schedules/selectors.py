@@ -324,3 +324,57 @@ def with_baseline(tasks: list[dict], project, baseline_number: int | None = None
         task["baseline_start"] = iso_utc(base[0]) if base else None
         task["baseline_finish"] = iso_utc(base[1]) if base else None
     return tasks
+
+
+def schedule_summary(project) -> dict | None:
+    """Key schedule figures for a project's overview: finish against the first baseline,
+    progress, critical tasks and the next milestones.
+    """
+    from django.db.models import Count, Max, Min, Q
+
+    from .models import ProjectSchedule
+
+    settings = ProjectSchedule.objects.filter(project=project).select_related("calendar").first()
+    if settings is None or settings.computed_finish is None:
+        return None
+    tasks = Task.objects.filter(project=project)
+    figures = tasks.filter(is_summary=False).aggregate(
+        critical=Count("pk", filter=Q(is_critical=True, percent_complete__lt=100)),
+        late=Count("pk", filter=Q(total_float_minutes__lt=0)),
+        total=Count("pk"),
+        done=Count("pk", filter=Q(percent_complete=100)),
+    )
+    baseline = Baseline.objects.filter(project=project).order_by("number").first()
+    baseline_finish = None
+    if baseline is not None:
+        baseline_finish = BaselineTask.objects.filter(baseline=baseline).aggregate(
+            finish=Max("finish")
+        )["finish"]
+    roots = tasks.filter(parent__isnull=True)
+    weights = [
+        (t.duration_minutes or 0, t.percent_complete)
+        for t in roots.only("duration_minutes", "percent_complete")
+    ]
+    total_weight = sum(w for w, _ in weights)
+    percent = round(sum(w * p for w, p in weights) / total_weight) if total_weight else 0
+    now = timezone.now()
+    milestones = list(
+        tasks.filter(is_milestone=True, finish__gte=now, percent_complete__lt=100)
+        .order_by("finish")
+        .values("pk", "name", "finish", "total_float_minutes")[:4]
+    )
+    slip = None
+    if baseline_finish is not None:
+        slip = round((settings.computed_finish - baseline_finish).total_seconds() / 86400)
+    span = tasks.aggregate(start=Min("start"))
+    return {
+        "start": span["start"],
+        "finish": settings.computed_finish,
+        "baseline": baseline,
+        "baseline_finish": baseline_finish,
+        "slip_days": slip,
+        "percent": percent,
+        "milestones": milestones,
+        "status_date": settings.status_date,
+        **figures,
+    }
