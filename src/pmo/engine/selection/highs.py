@@ -7,6 +7,9 @@ row per exclusive group, one row per prerequisite ``x_dependent - x_required <= 
 
 from __future__ import annotations
 
+import functools
+import os
+import sys
 from dataclasses import dataclass
 
 import highspy
@@ -106,7 +109,25 @@ def model_arrays(c: Compiled) -> ModelArrays:
     )
 
 
+@functools.cache
+def _silence_banner() -> None:
+    """HiGHS prints its banner to the C stdout when the first solver object of a process
+    is built, before any option can turn output off; build that one with fd 1 closed so
+    servers, workers and command-line tools stay quiet.
+    """
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 1)
+            highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
 def _highs(m: ModelArrays, integral: bool, time_limit: float, threads: int | None) -> highspy.Highs:
+    _silence_banner()
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("time_limit", max(float(time_limit), 0.01))
