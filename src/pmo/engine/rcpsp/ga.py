@@ -20,7 +20,7 @@ The method combines the ingredients of the best population methods for the RCPSP
 * **Diversity**: half of the initial lists are drawn by regret-based sampling on
   the LFT rule, half uniformly; a child equal in makespan to the worst may replace
   it (the population drifts on plateaus) but never duplicates a schedule; once a
-  population has (almost) converged, half of its children are instead a good
+  population has (almost) converged, most of its children are instead a good
   individual with a few activities moved to other positions.
 
 Every SGS pass counts as one generated schedule, and the budget is never exceeded.
