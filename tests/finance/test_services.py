@@ -158,15 +158,21 @@ def test_labour_import_replaces_its_own_entries(org, monkeypatch):
     ]
     monkeypatch.setattr("pmo.resources.selectors.labour_actuals", lambda ids, until=None: rows)
     CostEntry.objects.create(project=org.a, category="software", date=dt.date(2026, 1, 3), amount=5)
+    # Labour booked by hand for January and March: timesheets cover January only.
+    for day in (dt.date(2026, 1, 20), dt.date(2026, 3, 20)):
+        CostEntry.objects.create(
+            project=org.a, source="labour", category="labour", date=day, amount=999
+        )
     assert services.do_import_labour_actuals(org.a, actor=org.people.pm_a) == 2
     assert services.do_import_labour_actuals(org.a, actor=org.people.pm_a) == 2
     labour = CostEntry.objects.filter(project=org.a, source="labour").order_by("date")
     assert [(e.date, e.amount, e.task_id) for e in labour] == [
         (dt.date(2026, 1, 31), Decimal("750.00"), task.pk),
         (dt.date(2026, 2, 28), Decimal("150.00"), task.pk),
+        (dt.date(2026, 3, 20), Decimal("999.00"), None),
     ]
     assert labour[0].description == "Approved timesheets January 2026: 10.0 h"
-    assert CostEntry.objects.filter(project=org.a).count() == 3
+    assert CostEntry.objects.filter(project=org.a).count() == 4
     with pytest.raises(PermissionDenied):
         services.do_import_labour_actuals(org.a, actor=org.people.member_a)
 

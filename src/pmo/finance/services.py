@@ -185,8 +185,10 @@ def do_delete_forecast(actor, forecast: Forecast) -> None:
 def do_import_labour_actuals(project, *, actor=None, until: dt.date | None = None) -> int:
     """Replace the project's labour costs from approved timesheets (resources app).
 
-    One cost entry per task and month, keyed so that importing again replaces them and
-    never counts a timesheet twice. Returns the number of entries written.
+    One cost entry per task and month. Timesheets are the record of labour for the
+    months they cover: labour entries of those months (earlier imports, or labour
+    booked by hand) are replaced, so no hour is counted twice. Returns the number of
+    entries written.
     """
     from pmo.resources.selectors import labour_actuals
 
@@ -194,7 +196,16 @@ def do_import_labour_actuals(project, *, actor=None, until: dt.date | None = Non
         require(actor, Action.CHANGE, project)
     until = until or timezone.localdate()
     prefix = f"timesheets:{project.pk}:"
+    rows = labour_actuals([project.pk], until=until)
+    covered = {month for _, _, month, _, _ in rows}
     CostEntry.objects.filter(project=project, import_key__startswith=prefix).delete()
+    for month in covered:
+        CostEntry.objects.filter(
+            project=project,
+            source=CostSource.LABOUR,
+            date__gte=month,
+            date__lte=month_end(month),
+        ).delete()
     entries = [
         CostEntry(
             project=project,
@@ -208,7 +219,7 @@ def do_import_labour_actuals(project, *, actor=None, until: dt.date | None = Non
             import_key=f"{prefix}{task_id}:{month:%Y-%m}",
             created_by=actor,
         )
-        for _, task_id, month, minutes, cost in labour_actuals([project.pk], until=until)
+        for _, task_id, month, minutes, cost in rows
         if cost
     ]
     CostEntry.objects.bulk_create(entries)
