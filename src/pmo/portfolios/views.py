@@ -16,7 +16,7 @@ from pmo.core.htmx import HtmxPartialMixin
 from pmo.core.permissions import can, can_create_portfolio
 from pmo.core.views import ServiceFormView, SortableListMixin
 from pmo.risks.selectors import top_risks
-from pmo.schedules.selectors import schedule_summary
+from pmo.schedules.selectors import roadmap, schedule_summary
 
 from . import selectors, services
 from .filtersets import PortfolioFilterSet, ProgramFilterSet, ProjectFilterSet
@@ -71,6 +71,11 @@ class PortfolioDetailView(LoginRequiredMixin, DetailView):
             ),
             objectives=selectors.objectives_with_projects(user, portfolio),
             top_risks=top_risks(user, selectors.visible_projects(user).filter(portfolio=portfolio)),
+            roadmap=roadmap(
+                selectors.visible_projects(user)
+                .filter(portfolio=portfolio)
+                .exclude(status__in=["cancelled"])
+            ),
             can_change=can(user, Action.CHANGE, portfolio),
             can_add=can(user, Action.ADD_CHILD, portfolio),
             **members_context(self.request, portfolio),

@@ -225,20 +225,22 @@ def task_table(project, baseline_number: int | None = None) -> list[dict]:
 
 
 def program_roadmap(user, program) -> dict:
-    """Bars for the program's projects and diamonds for their milestones, placed on a
-    shared time axis (fractions 0..1 of the program's span) for a server-drawn SVG.
+    """The roadmap of a program's projects (see ``roadmap``)."""
+    return roadmap(visible_projects(user).filter(program=program))
+
+
+def roadmap(projects_queryset) -> dict:
+    """Bars for projects and diamonds for their milestones, placed on a shared time axis
+    (fractions 0..1 of the span of all of them) for the roadmap chart.
     """
     from django.db.models import F
     from django.db.models.functions import Coalesce
 
     projects = list(
-        visible_projects(user)
-        .filter(program=program)
-        .annotate(
+        projects_queryset.annotate(
             bar_start=Coalesce(F("schedule__computed_start__date"), F("planned_start")),
             bar_finish=Coalesce(F("schedule__computed_finish__date"), F("planned_finish")),
-        )
-        .order_by("bar_start", "code")
+        ).order_by("bar_start", "code")
     )
     milestones = list(
         Task.objects.filter(project__in=projects, is_milestone=True, finish__isnull=False)
