@@ -85,7 +85,7 @@ def test_portfolio_report_pdf(org, submitted):
 
 def test_portfolio_workbook(org, submitted):
     book = load_workbook(io.BytesIO(exports.portfolio_xlsx(org.people.pfm, org.p1, today=STATUS)))
-    assert book.sheetnames == ["Summary", "Projects", "Milestones"]
+    assert book.sheetnames == ["Summary", "Projects", "Milestones", "Cost by month"]
     summary = {row[0]: row[1] for row in book["Summary"].iter_rows(min_row=4, values_only=True)}
     assert summary["Projects"] == 3
     assert summary["Budget at completion"] == 4000
@@ -113,6 +113,10 @@ def test_portfolio_workbook(org, submitted):
     assert round(a["CPI"].value, 3) == 0.893
     assert a["Forecast finish"].value == dt.datetime(2024, 3, 8)
     assert sheet.freeze_panes == "C2"
+    costs = list(book["Cost by month"].iter_rows(min_row=2, values_only=True))
+    # The fence's actual costs, all booked in March 2024: 2,800 for project A and as
+    # much for nobody else (B and D have no costs in this fixture).
+    assert costs == [(dt.datetime(2024, 3, 1), 0, 2800, 0, 0, 2800)]
 
 
 def test_portfolio_export_runs_as_a_job_and_leaves_a_file(

@@ -235,7 +235,58 @@ def portfolio_xlsx(user, portfolio, progress: Callable = _noop, today=None) -> b
     for col, width in zip("ABCDEF", (12, 34, 14, 14, 11, 11), strict=True):
         ms.column_dimensions[col].width = width
 
+    progress(80, "Writing the costs by month")
+    _cost_sheet(
+        book, [r.project.pk for r in board["all_rows"]], money_format, header_font, header_fill
+    )
+
     progress(90, "Saving the workbook")
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _cost_sheet(book, project_ids, money_format, header_font, header_fill) -> None:
+    """Budget, actual and forecast by month, with their running totals and a chart."""
+    from openpyxl.chart import LineChart, Reference
+
+    from pmo.finance.selectors import monthly_costs
+
+    sheet = book.create_sheet("Cost by month")
+    headers = [
+        "Month",
+        "Budget",
+        "Actual",
+        "Forecast",
+        "Budget (cumulative)",
+        "Actual (cumulative)",
+    ]
+    sheet.append(headers)
+    for col in range(1, len(headers) + 1):
+        sheet.cell(1, col).font, sheet.cell(1, col).fill = header_font, header_fill
+    for row in monthly_costs(project_ids):
+        sheet.append(
+            [
+                row["month"],
+                row["budget"],
+                row["actual"],
+                row["forecast"],
+                row["cum_budget"],
+                row["cum_actual"],
+            ]
+        )
+        sheet.cell(sheet.max_row, 1).number_format = "mmm yyyy"
+        for col in range(2, 7):
+            sheet.cell(sheet.max_row, col).number_format = money_format
+    for col, width in zip("ABCDEF", (11, 16, 16, 16, 20, 20), strict=True):
+        sheet.column_dimensions[col].width = width
+    if sheet.max_row > 2:
+        chart = LineChart()
+        chart.title = "Budget and actual cost, cumulative"
+        chart.height, chart.width = 9, 22
+        chart.add_data(
+            Reference(sheet, min_col=5, max_col=6, min_row=1, max_row=sheet.max_row),
+            titles_from_data=True,
+        )
+        chart.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=sheet.max_row))
+        sheet.add_chart(chart, "H2")
