@@ -166,3 +166,61 @@ def test_store_snapshot_button_runs_a_job(client, org, fence, django_capture_on_
     assert EvmRecord.objects.filter(status_date="2024-03-06", scope="project").count() == 3
     client.force_login(org.people.pm_a)
     assert client.post(f"/portfolios/{org.p1.pk}/snapshots/").status_code == 403
+
+
+def _workbook(rows) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_budget_upload_from_excel_all_or_nothing(client, org):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    BudgetLine.objects.create(project=org.a, category="labour", month="2026-01-01", amount=10)
+    client.force_login(org.people.pm_a)
+    bad = _workbook(
+        [
+            ["Month", "Capex/Opex", "Category", "Amount", "Description"],
+            [dt.date(2026, 2, 1), "Capex", "Hardware and equipment", 5000, "Servers"],
+            ["Feb 2026", "opex", "Catering", 100, ""],
+            ["someday", "opex", "labour", "12x", ""],
+        ]
+    )
+    page = client.post(
+        f"/projects/{org.a.pk}/money/budget/upload/",
+        {"file": SimpleUploadedFile("budget.xlsx", bad)},
+        follow=True,
+    ).content.decode()
+    assert "Row 3, Category: &#x27;Catering&#x27; is not a cost category" in page
+    assert "Row 4, Month: &#x27;someday&#x27; is not a month (e.g. 2026-03 or Mar 2026)." in page
+    assert "Row 4, Amount: &#x27;12x&#x27; is not an amount of money." in page
+    assert list(BudgetLine.objects.values_list("amount", flat=True)) == [10]
+    good = _workbook(
+        [
+            ["category", "month", "amount", "capex/opex"],
+            ["Labour", "2026-03", "1,250.50", "Opex"],
+            ["software", dt.datetime(2026, 4, 17), 300, "capex"],
+        ]
+    )
+    client.post(
+        f"/projects/{org.a.pk}/money/budget/upload/",
+        {"file": SimpleUploadedFile("budget.xlsx", good)},
+    )
+    assert sorted(BudgetLine.objects.values_list("month", "category", "expenditure", "amount")) == [
+        (dt.date(2026, 3, 1), "labour", "opex", 1250.5),
+        (dt.date(2026, 4, 1), "software", "capex", 300),
+    ]
+    client.force_login(org.people.member_a)
+    response = client.post(
+        f"/projects/{org.a.pk}/money/budget/upload/",
+        {"file": SimpleUploadedFile("budget.xlsx", good)},
+    )
+    assert response.status_code == 403

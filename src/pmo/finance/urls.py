@@ -8,6 +8,11 @@ urlpatterns = [
     path("projects/<int:pk>/money/", views.MoneyView.as_view(), name="money"),
     path("projects/<int:pk>/money/budget/", views.BudgetAddView.as_view(), name="budget-add"),
     path("projects/<int:pk>/money/costs/", views.CostAddView.as_view(), name="cost-add"),
+    path(
+        "projects/<int:pk>/money/budget/upload/",
+        views.BudgetUploadView.as_view(),
+        name="budget-upload",
+    ),
     path("projects/<int:pk>/money/forecast/", views.ForecastSetView.as_view(), name="forecast-set"),
     path(
         "projects/<int:pk>/money/labour/",

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
@@ -159,6 +160,26 @@ class ForecastSetView(_AddView):
 
     def perform(self, user, data):
         return services.do_set_forecast(user, self.project, **data)
+
+
+class BudgetUploadView(ProjectMixin, View):
+    """Replace the project's budget from an Excel sheet: all lines or none."""
+
+    def post(self, request, pk):
+        from .imports import read_budget_workbook
+
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise ValidationError("Choose an Excel file (.xlsx) to upload.")
+            rows = read_budget_workbook(upload)
+            lines = services.do_import_budget(request.user, self.project, rows)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, f"Budget replaced: {len(lines)} lines from {upload.name}.")
+        return redirect(f"{reverse('finance:money', args=[pk])}#budget")
 
 
 class LabourImportView(ProjectMixin, View):
