@@ -53,6 +53,15 @@ def _amount(value, where: str) -> Decimal:
         raise ValidationError(f"{where}: {value!r} is not an amount of money.") from None
 
 
+TITLES = {"month": "Month", "expenditure": "Capex/Opex", "category": "Category", "amount": "Amount"}
+PARSERS = {
+    "month": _month,
+    "expenditure": lambda v, where: _choice(v, Expenditure.choices, "capex or opex", where),
+    "category": lambda v, where: _choice(v, CostCategory.choices, "cost category", where),
+    "amount": _amount,
+}
+
+
 def read_budget_workbook(handle) -> list[dict]:
     """Rows for :func:`pmo.finance.services.do_import_budget`; every problem of the file
     is reported at once, each naming its row and column.
@@ -68,28 +77,18 @@ def read_budget_workbook(handle) -> list[dict]:
     fields = {i: COLUMNS[h] for i, h in enumerate(header) if h in COLUMNS}
     missing = [f for f in REQUIRED if f not in fields.values()]
     if missing:
-        names = {"month": "Month", "expenditure": "Capex/Opex", "category": "Category"}
-        names["amount"] = "Amount"
         raise ValidationError(
-            "Row 1: the sheet needs the column(s) " + ", ".join(names[m] for m in missing) + "."
+            "Row 1: the sheet needs the column(s) " + ", ".join(TITLES[m] for m in missing) + "."
         )
     out, errors = [], []
     for number, values in enumerate(rows, start=2):
         cells = {fields[i]: v for i, v in enumerate(values) if i in fields}
         if all(v in (None, "") for v in cells.values()):
             continue
-        parsers = {
-            "month": lambda v, w: _month(v, w),
-            "expenditure": lambda v, w: _choice(v, Expenditure.choices, "capex or opex", w),
-            "category": lambda v, w: _choice(v, CostCategory.choices, "cost category", w),
-            "amount": lambda v, w: _amount(v, w),
-        }
-        titles = {"month": "Month", "expenditure": "Capex/Opex", "category": "Category"}
-        titles["amount"] = "Amount"
         line = {"description": str(cells.get("description") or "")[:200]}
-        for name, parse in parsers.items():
+        for name, parse in PARSERS.items():
             try:
-                line[name] = parse(cells.get(name), f"Row {number}, {titles[name]}")
+                line[name] = parse(cells.get(name), f"Row {number}, {TITLES[name]}")
             except ValidationError as error:
                 errors.extend(error.messages)
         out.append(line)
