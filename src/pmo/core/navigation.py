@@ -5,6 +5,7 @@ menu entries and tabs on the project, program and portfolio pages. Templates rea
 through ``pmo.core.context_processors.navigation`` and the ``object_tabs`` tag.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 __all__ = ["NavEntry", "menu_entries", "register_menu", "register_tab", "tabs_for"]
@@ -16,6 +17,8 @@ class NavEntry:
     label: str
     url_name: str
     order: int
+    # (user, obj) -> bool; tabs without one show to everyone who can see the page.
+    visible: Callable | None = None
 
 
 _MENU: dict[str, NavEntry] = {}
@@ -27,11 +30,13 @@ def register_menu(key: str, label: str, url_name: str, order: int) -> None:
     _MENU[key] = NavEntry(key, label, url_name, order)
 
 
-def register_tab(level: str, key: str, label: str, url_name: str, order: int) -> None:
+def register_tab(
+    level: str, key: str, label: str, url_name: str, order: int, visible: Callable | None = None
+) -> None:
     """A tab on the ``level`` ("portfolio", "program" or "project") page; the URL takes
-    the object's ``pk``.
+    the object's ``pk``. ``visible(user, obj)`` hides it from those it would refuse.
     """
-    _TABS[level][key] = NavEntry(key, label, url_name, order)
+    _TABS[level][key] = NavEntry(key, label, url_name, order, visible)
 
 
 def menu_entries() -> list[NavEntry]:

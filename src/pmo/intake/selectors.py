@@ -37,6 +37,18 @@ def visible_proposals(user) -> QuerySet[Proposal]:
     return queryset.filter(portfolio_id__in=seen.portfolios_covered)
 
 
+def intake_portfolios(user):
+    """Portfolios whose demand queue the user may see: a role on the portfolio itself (or
+    organisation-wide), not merely on one of its projects.
+    """
+    from pmo.portfolios.models import Portfolio
+
+    seen = visibility(user)
+    if seen.everything:
+        return Portfolio.objects.all()
+    return Portfolio.objects.filter(pk__in=seen.portfolios_covered)
+
+
 def visible_scenarios(user) -> QuerySet[Scenario]:
     seen = visibility(user)
     queryset = Scenario.objects.select_related("portfolio", "created_by")

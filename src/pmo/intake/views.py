@@ -63,7 +63,9 @@ class PortfolioMixin(LoginRequiredMixin):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            self.portfolio = get_object_or_404(visible_portfolios(request.user), pk=kwargs["pk"])
+            self.portfolio = get_object_or_404(
+                selectors.intake_portfolios(request.user), pk=kwargs["pk"]
+            )
             if not can(request.user, Action.VIEW, self.portfolio):
                 raise PermissionDenied(f"You may not view {self.portfolio}.")
         return super().dispatch(request, *args, **kwargs)
@@ -95,7 +97,7 @@ class ProposalListView(LoginRequiredMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["portfolios"] = visible_portfolios(self.request.user)
+        context["portfolios"] = selectors.intake_portfolios(self.request.user)
         return context
 
 

@@ -211,7 +211,11 @@ class Task(TimeStampedModel):
 
     class Meta:
         ordering = ["project", "sort_key"]
-        indexes = [models.Index(fields=["project", "sort_key"])]
+        indexes = [
+            models.Index(fields=["project", "sort_key"]),
+            # Dashboards and roadmaps look milestones up across many projects.
+            models.Index(fields=["project", "is_milestone"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="task_percent_complete_range", condition=Q(percent_complete__lte=100)

@@ -59,5 +59,6 @@ def object_tabs(context, level: str, obj, current: str):
                 "current": e.key == current,
             }
             for e in tabs_for(level)
+            if e.visible is None or e.visible(context["request"].user, obj)
         ]
     }
