@@ -311,12 +311,42 @@ def solve(
     >>> sel.selected, sel.value, sel.gap
     (('A', 'C'), 16.0, 0.0)
     """
+    _compile_kernels()
     t0 = time.perf_counter()
     c = compile_problem(problem)
     warm = _warm_state(c, initial)
     left = float(time_limit) - (time.perf_counter() - t0)
     run, _ = _solve_compiled(c, max(left, 0.1), gap, use_milp, warm, threads)
     return _result(c, run, gap, time.perf_counter() - t0)
+
+
+_KERNELS_READY = False
+
+
+def _compile_kernels() -> None:
+    """Solve a tiny problem once per process so that numba's compilation (or loading its
+    cache) is not charged to the caller's time limit: on a cold start it can take longer
+    than the whole budget and leave no time to prove the answer.
+    """
+    global _KERNELS_READY
+    if _KERNELS_READY:
+        return
+    _KERNELS_READY = True
+    tiny = SelectionProblem(
+        candidates=[
+            Candidate("A", 10, capex=[60, 0], demand={"dev": [1.0, 1.0]}, starts=(0, 1)),
+            Candidate("B", 7, capex=[50], opex=[5], mandatory=True),
+            Candidate("C", 6, capex=[40], requires=("B",)),
+            Candidate("D", 5, capex=[30], demand={"dev": [2.0]}),
+        ],
+        budget_total=[120, 120],
+        months_per_period=1,
+        roles=["dev"],
+        capacity=[[2.0, 2.0]],
+        exclusive_groups=[("C", "D")],
+        delay_discount=0.01,
+    )
+    solve(tiny, time_limit=60.0)
 
 
 def _warm_state(c: Compiled, initial: Iterable[str] | dict[str, int] | None) -> State | None:
