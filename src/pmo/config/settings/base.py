@@ -138,6 +138,9 @@ PMO_CURRENCY = os.environ.get("PMO_CURRENCY", "EUR")
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", PROJECT_DIR / "var" / "static"))
+# WhiteNoise serves from here (after collectstatic) and warns on every request when it
+# is missing, as it is in a fresh checkout's tests.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 NODE_MODULES = Path(os.environ.get("PMO_NODE_MODULES", PROJECT_DIR / "node_modules"))
 # Front-end packages come from npm (package.json) and are served from node_modules,
 # never copied into the repository.
