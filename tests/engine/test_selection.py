@@ -450,15 +450,30 @@ def test_invalid_input_is_rejected() -> None:
 
 def test_greedy_ranks_by_value_per_cost() -> None:
     # ratios: A 10/60, B 7/50, C 6/40 -> A then C; B no longer fits
-    base = greedy_selection(SelectionProblem(candidates=[A, B, C], budget_total=[100]))
+    problem = SelectionProblem(candidates=[A, B, C], budget_total=[100])
+    base = greedy_selection(problem, rank="value_per_cost")
     assert base.selected == ("A", "C") and base.value == 16.0
     # the classic trap: the best ratio crowds out the best portfolio
     small = Candidate("S", 2, capex=[1])
     big = Candidate("L", 90, capex=[100])
     p = SelectionProblem(candidates=[small, big], budget_total=[100])
-    assert greedy_selection(p).selected == ("S",)
+    assert greedy_selection(p, rank="value_per_cost").selected == ("S",)
     assert solve(p, gap=0.0).selected == ("L",)
     assert greedy_selection(p).bound == pytest.approx(2 + 90 * 99 / 100)
+
+
+def test_greedy_by_score_funds_the_ranked_list_down_to_the_cut_line() -> None:
+    # scores: A 10, B 7, C 6 -> A (60) and B (50) fill the 110; C (40) no longer fits
+    base = greedy_selection(SelectionProblem(candidates=[A, B, C], budget_total=[110]))
+    assert base.selected == ("A", "B") and base.value == 17.0
+    # the other trap: one high score crowds out several good ones
+    top = Candidate("T", 10, capex=[100])
+    many = [Candidate(f"M{k}", 4, capex=[30]) for k in range(3)]
+    p = SelectionProblem(candidates=[top, *many], budget_total=[100])
+    assert greedy_selection(p).selected == ("T",)
+    assert solve(p, gap=0.0).value == 12.0
+    with pytest.raises(InvalidSelectionInput, match="rank must be"):
+        greedy_selection(p, rank="alphabetical")
 
 
 def test_frontier_is_monotonic_and_optimal_per_level() -> None:

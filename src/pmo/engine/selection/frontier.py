@@ -104,7 +104,7 @@ def efficient_frontier(
             continue
         s = run.best
         assert s is not None
-        g = greedy(run.ws)
+        g = greedy(run.ws, "score")
         prev_cols = s.sel[s.sel >= 0].copy()
         out.append(
             FrontierPoint(

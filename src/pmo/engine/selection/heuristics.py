@@ -450,13 +450,15 @@ def state_from_columns(ws: Workspace, cols: np.ndarray) -> State | None:
     return s
 
 
-def greedy(ws: Workspace) -> State | None:
-    """The PMO baseline: rank by value per unit of money, fund until it runs out.
+def greedy(ws: Workspace, rank: str = "value_per_cost") -> State | None:
+    """Rank and fund until the money runs out.
 
     Mandatory candidates go first; each candidate is then offered in decreasing
-    value / total cost (cost-free ones first) at its earliest start that fits, with any
-    unfunded prerequisites as one package, skipping what breaks a budget, a capacity or
-    an exclusive group. Returns None when the mandatory candidates do not fit this way.
+    value / total cost (cost-free ones first), or in decreasing value (``rank="score"``,
+    the ranked list with a cut line most PMOs use), at its earliest start that fits,
+    with any unfunded prerequisites as one package, skipping what breaks a budget, a
+    capacity or an exclusive group. Returns None when the mandatory candidates do not
+    fit this way.
     """
     c = ws.c
     pref = ws.default_pref()
@@ -469,7 +471,10 @@ def greedy(ws: Workspace) -> State | None:
         cost = np.asarray(c.matrix[:, first].sum(axis=0)).reshape(-1)
     val = c.opt_value[first]
     ratio = np.where(cost > 0, val / np.maximum(cost, 1e-300), np.inf)
-    order = np.lexsort((np.arange(c.n_items), -val, -ratio)).astype(np.int64)
+    if rank == "score":
+        order = np.lexsort((np.arange(c.n_items), -ratio, -val)).astype(np.int64)
+    else:
+        order = np.lexsort((np.arange(c.n_items), -val, -ratio)).astype(np.int64)
     order = order[val[order] > 0]
     ws.fill(s, order, pref)
     return s

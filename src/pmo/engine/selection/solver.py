@@ -366,13 +366,15 @@ def _warm_state(c: Compiled, initial: Iterable[str] | dict[str, int] | None) -> 
     return state_from_columns(Workspace(c), np.asarray(cols, dtype=np.int64))
 
 
-def greedy_selection(problem: SelectionProblem) -> Selection:
-    """The baseline a PMO runs by hand: rank by value / cost, fund until money runs out.
+def greedy_selection(problem: SelectionProblem, rank: str = "score") -> Selection:
+    """The baseline a PMO runs by hand: rank, then fund until the money runs out.
 
-    Mandatory projects go first; every other one is offered by decreasing value per
-    unit of total spend at its earliest start that fits, with its unfunded prerequisites
-    as one package, skipping what breaks a budget, capacity or exclusive group. The
-    bound reported is the LP relaxation's, so the gap says how far the baseline is.
+    ``rank="score"`` (the default) ranks by value, as a ranked list with a cut line does;
+    ``rank="value_per_cost"`` by value per unit of total spend, the stronger "bang for
+    the buck" variant. Mandatory projects go first; every other one is offered in that
+    order at its earliest start that fits, with its unfunded prerequisites as one
+    package, skipping what breaks a budget, capacity or exclusive group. The bound
+    reported is the LP relaxation's, so the gap says how far the baseline is.
 
     Raises
     ------
@@ -386,7 +388,9 @@ def greedy_selection(problem: SelectionProblem) -> Selection:
     lp = solve_lp(run.model, 60.0)
     run.lp = lp
     run.bound = lp.value if lp is not None else np.inf
-    s = greedy(run.ws)
+    if rank not in ("score", "value_per_cost"):
+        raise InvalidSelectionInput(f"rank must be 'score' or 'value_per_cost', not {rank!r}")
+    s = greedy(run.ws, rank)
     if s is None:
         s = state_from_columns(run.ws, seed_cols)
     run.offer(s, "greedy")
