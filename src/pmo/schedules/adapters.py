@@ -405,8 +405,10 @@ def aware(minutes: int) -> dt.datetime:
 
 
 def changed_payload(plan: Plan, values: dict, positions: list[int]) -> list[dict]:
-    """The Gantt's task objects for the rows at ``positions``, built from memory (the
-    database was just written with the same values), in WBS order.
+    """What a re-schedule changed in the Gantt's task objects, for the rows at
+    ``positions``, built from memory (the database was just written with the same
+    values), in WBS order. Names, baselines and other fields a re-schedule cannot change
+    are left out: the Gantt merges these into the tasks it has.
     """
     if not positions:
         return []
@@ -425,9 +427,7 @@ def changed_payload(plan: Plan, values: dict, positions: list[int]) -> list[dict
                 "parent": row["parent_id"],
                 "outline": outline,
                 "level": outline.count(".") + 1 if outline else 1,
-                "name": row["name"],
                 "summary": bool(values["is_summary"][i]),
-                "milestone": row["is_milestone"],
                 "start": iso["start"][k] + "Z",
                 "finish": iso["finish"][k] + "Z",
                 "late_start": iso["late_start"][k] + "Z",
@@ -437,10 +437,8 @@ def changed_payload(plan: Plan, values: dict, positions: list[int]) -> list[dict
                 "free_float_minutes": int(values["free_float_minutes"][i]),
                 "critical": bool(values["is_critical"][i]),
                 "percent_complete": int(values["percent_complete"][i]),
-                "kanban_status": row["board_status"],
                 "constraint_type": row["constraint_type"],
                 "constraint_date": _iso(row["constraint_date"]),
-                "deadline": _iso(row["deadline"]),
                 "_sort": values["sort_key"][i],
             }
         )

@@ -94,21 +94,6 @@ def task_payload(row: dict, baselines: dict[int, tuple]) -> dict:
     }
 
 
-def tasks_payload(task_ids, project=None, baseline_number: int | None = None) -> list[dict]:
-    rows = (
-        Task.objects.filter(pk__in=list(task_ids))
-        .order_by("sort_key")
-        .values(*TASK_PAYLOAD_FIELDS, "project_id")
-    )
-    rows = list(rows)
-    if not rows:
-        return []
-    baselines: dict[int, tuple] = {}
-    if project is not None:
-        baselines = baseline_dates(project, baseline_number)
-    return [task_payload(row, baselines) for row in rows]
-
-
 def links_payload(project) -> list[dict]:
     rows = Dependency.objects.filter(successor__project=project).values_list(
         "id",
@@ -316,16 +301,6 @@ def calendars_with_usage(calendars):
         n_exceptions=count(CalendarException, "calendar"),
         n_projects=count(ProjectSchedule, "calendar"),
     )
-
-
-def with_baseline(tasks: list[dict], project, baseline_number: int | None = None) -> list[dict]:
-    """Add the chosen baseline's dates to task objects built elsewhere (one query)."""
-    baselines = baseline_dates(project, baseline_number) if tasks else {}
-    for task in tasks:
-        base = baselines.get(task["id"])
-        task["baseline_start"] = iso_utc(base[0]) if base else None
-        task["baseline_finish"] = iso_utc(base[1]) if base else None
-    return tasks
 
 
 def schedule_summary(project) -> dict | None:

@@ -45,7 +45,7 @@ ChangeSerializer = inline_serializer(
 
 def change_body(result: services.Rescheduled, project, links_changed: bool = False) -> dict:
     body = {
-        "changed": selectors.with_baseline(result.changed_tasks, project),
+        "changed": result.changed_tasks,
         "finish": selectors.iso_utc(result.finish),
         "took_ms": round(result.took_ms, 1),
     }

@@ -1581,8 +1581,10 @@ export class Gantt {
     for (const t of answer.changed ?? []) {
       const i = this.idIndex.get(t.id);
       if (i === undefined) continue;
-      this.tasks[i] = t;
-      this.#loadTask(i, t);
+      // Answers may carry only the fields a re-schedule changes: merge, don't replace.
+      const merged = {...this.tasks[i], ...t};
+      this.tasks[i] = merged;
+      this.#loadTask(i, merged);
       this.#computeTaskX(i);
     }
     if (answer.links) this.#setLinks(answer.links);
