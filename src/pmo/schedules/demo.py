@@ -63,6 +63,7 @@ PHASES = [
     ("Deployment", ["Cut-over plan", "Training", "Data migration", "Go-live support"]),
     ("Closure", ["Lessons learned", "Handover to operations", "Project closure report"]),
 ]
+SHORT_PHASES = ("Initiation", "Closure")
 MILESTONES = {
     "Initiation": "Charter approved",
     "Planning": "Plan baselined",
@@ -98,6 +99,23 @@ def build(ctx) -> None:
     ctx.counts["tasks"] = tasks
 
 
+def _phase_sizes(rng: random.Random, size: int) -> dict[str, int]:
+    """Activities per phase so that the plan has about ``size`` rows in all.
+
+    Summaries and milestones take two rows a phase; the short first and last phases keep
+    their few activities; the others share the rest in random proportions.
+    """
+    counts = {name: len(names) for name, names in PHASES if name in SHORT_PHASES}
+    long_phases = [name for name, _ in PHASES if name not in SHORT_PHASES]
+    available = max(2 * len(long_phases), size - 2 * len(PHASES) - sum(counts.values()))
+    weights = [rng.uniform(0.6, 1.4) for _ in long_phases]
+    total = sum(weights)
+    shares = [max(2, int(available * w / total)) for w in weights]
+    shares[0] += max(0, available - sum(shares))
+    counts.update(zip(long_phases, shares, strict=True))
+    return counts
+
+
 def build_plan(project, rng: random.Random, as_of: dt.date, *, size: int) -> int:
     """Create and schedule the plan of ``project``; returns the number of tasks."""
     settings = plan_services.ensure_schedule(project)
@@ -105,16 +123,14 @@ def build_plan(project, rng: random.Random, as_of: dt.date, *, size: int) -> int
     settings.start = dt.datetime.combine(project.planned_start, dt.time(8, 0), tzinfo=zone)
     settings.save(update_fields=["start"])
 
-    per_phase = max(2, (size - 2 * len(PHASES)) // len(PHASES))
+    counts = _phase_sizes(rng, size)
     phases = Task.objects.bulk_create(
         Task(project=project, name=name, position=i, duration_minutes=0)
         for i, (name, _) in enumerate(PHASES, start=1)
     )
     children: list[Task] = []
     for phase, (phase_name, names) in zip(phases, PHASES, strict=True):
-        count = max(2, round(per_phase * rng.uniform(0.6, 1.4)))
-        if phase_name in ("Initiation", "Closure"):
-            count = min(count, len(names))
+        count = counts[phase_name]
         for position, name in enumerate(_work_packages(rng, phase_name, names, count), start=1):
             children.append(
                 Task(
