@@ -227,7 +227,8 @@ def spread_budget(
     edges = grid.edges[1:]
     duration = (f - s)[:, None]
     elapsed = edges[None, :] - s[:, None]
-    with np.errstate(divide="ignore", invalid="ignore"):
+    # Tiny durations overflow to inf here; the clip below makes that "fully elapsed".
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         u = np.where(duration > 0, elapsed / np.where(duration > 0, duration, 1.0), 0.0)
     u = np.where(duration > 0, u, (elapsed >= 0).astype(np.float64))
     frac = np.interp(np.clip(u, 0.0, 1.0), xp, fp)
