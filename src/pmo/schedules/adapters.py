@@ -21,6 +21,7 @@ from pmo.engine.cpm import Activities, Constraint, ScheduleResult, schedule
 from pmo.engine.network import LagKind, LinkType, compile_network, rollup, wbs_order
 
 from .models import Calendar, Dependency, ProjectSchedule, Task
+from .selectors import iso_utc
 
 LINK_TYPES = {"FS": LinkType.FS, "SS": LinkType.SS, "FF": LinkType.FF, "SF": LinkType.SF}
 LAG_KINDS = {"wm": LagKind.WORKING, "em": LagKind.ELAPSED, "pct": LagKind.PERCENT}
@@ -110,11 +111,6 @@ def _as_datetime64(values) -> np.ndarray:
         if value is not None:
             out[i] = np.datetime64(value.astimezone(dt.UTC).replace(tzinfo=None), "m")
     return out
-
-
-def _to_aware(values: np.ndarray) -> list[dt.datetime | None]:
-    plain = values.astype("datetime64[us]").tolist()
-    return [None if v is None else v.replace(tzinfo=dt.UTC) for v in plain]
 
 
 @dataclass
@@ -438,14 +434,9 @@ def changed_payload(plan: Plan, values: dict, positions: list[int]) -> list[dict
                 "critical": bool(values["is_critical"][i]),
                 "percent_complete": int(values["percent_complete"][i]),
                 "constraint_type": row["constraint_type"],
-                "constraint_date": _iso(row["constraint_date"]),
+                "constraint_date": iso_utc(row["constraint_date"]),
                 "_sort": values["sort_key"][i],
             }
         )
     out.sort(key=lambda task: task.pop("_sort"))
     return out
-
-
-def _iso(value: dt.datetime | None) -> str | None:
-    """ISO 8601 in UTC with a "Z", as JavaScript and the API's other dates write it."""
-    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z") if value else None

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from pmo.portfolios.selectors import visible_projects
 
-from .models import Baseline, BaselineTask, Dependency, Task
+from .models import Baseline, BaselineTask, Calendar, Dependency, Task
 
 
 def visible_tasks(user) -> QuerySet[Task]:
@@ -355,3 +355,19 @@ def schedule_summary(project) -> dict | None:
         "status_date": settings.status_date,
         **figures,
     }
+
+
+def visible_calendars(user, project=None) -> QuerySet[Calendar]:
+    """Organisation-wide calendars and those of the user's portfolios; for a project, only
+    the ones it may use (organisation-wide or its own portfolio's).
+    """
+    from django.db.models import Q
+
+    from pmo.portfolios.selectors import visible_portfolios
+
+    queryset = Calendar.objects.filter(
+        Q(portfolio__isnull=True) | Q(portfolio__in=visible_portfolios(user))
+    )
+    if project is not None:
+        queryset = queryset.filter(Q(portfolio__isnull=True) | Q(portfolio=project.portfolio))
+    return queryset

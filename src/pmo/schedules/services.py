@@ -66,12 +66,6 @@ class Rescheduled:
     took_ms: float = 0.0
     cascaded: list["Rescheduled"] = field(default_factory=list)
 
-    def all_changed_ids(self) -> list[int]:
-        ids = list(self.changed_ids)
-        for other in self.cascaded:
-            ids.extend(other.all_changed_ids())
-        return ids
-
 
 def standard_calendar() -> Calendar:
     calendar = Calendar.objects.filter(name=STANDARD_CALENDAR, portfolio=None).first()
@@ -102,8 +96,12 @@ def reschedule(project, *, _seen: set[int] | None = None) -> Rescheduled:
     depend on it through cross-project links. Call inside a transaction.
     """
     began = time.perf_counter()
-    settings = ensure_schedule(project)
-    ProjectSchedule.objects.select_for_update().filter(pk=settings.pk).first()
+    # Work on the locked row: a concurrent re-schedule of this project waits for ours.
+    settings = (
+        ProjectSchedule.objects.select_for_update()
+        .select_related("calendar")
+        .get(pk=ensure_schedule(project).pk)
+    )
     plan = adapters.load_plan(settings)
     outcome = Rescheduled(project_id=project.pk)
     if not any(not row.get("external") for row in plan.rows):

@@ -11,11 +11,11 @@ from rest_framework.views import APIView
 from pmo.core.api import ScopedObjectPermission
 from pmo.core.choices import Action
 from pmo.core.permissions import can
-from pmo.portfolios.selectors import visible_portfolios, visible_projects
+from pmo.portfolios.selectors import visible_projects
 
 from .. import calendar_services as services_calendars
 from .. import selectors, services
-from ..models import Baseline, Calendar
+from ..models import Baseline
 from .serializers import (
     BaselineSerializer,
     CalendarSerializer,
@@ -164,11 +164,7 @@ class CalendarViewSet(viewsets.ModelViewSet):
     filterset_fields = ["portfolio", "country"]
 
     def get_queryset(self):
-        from django.db.models import Q
-
-        return Calendar.objects.filter(
-            Q(portfolio__isnull=True) | Q(portfolio__in=visible_portfolios(self.request.user))
-        ).prefetch_related("exceptions")
+        return selectors.visible_calendars(self.request.user).prefetch_related("exceptions")
 
     def perform_create(self, serializer):
         serializer.instance = services_calendars.do_save_calendar(
