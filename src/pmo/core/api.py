@@ -5,6 +5,7 @@ service errors turned into 400 answers that name the field.
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import permissions, serializers
+from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .choices import Action
@@ -29,28 +30,26 @@ class ScopedObjectPermission(permissions.IsAuthenticated):
         return action is not None and can(request.user, action, obj)
 
 
+def _messages_by_field(exc: DjangoValidationError) -> dict[str, list[str]]:
+    if not hasattr(exc, "error_dict"):
+        return {"non_field_errors": exc.messages}
+    return {
+        ("non_field_errors" if field == NON_FIELD_ERRORS else field): [
+            message for error in errors for message in error.messages
+        ]
+        for field, errors in exc.error_dict.items()
+    }
+
+
 def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError) and hasattr(exc, "task_ids"):
         # Plan errors name the tasks at fault so the Gantt and forms can point at them.
-        from rest_framework.response import Response
-
         body = {"detail": exc.detail_message, "task_ids": list(exc.task_ids)}
         if getattr(exc, "cycle", ()):
             body["cycle"] = list(exc.cycle)
         if hasattr(exc, "error_dict"):
-            body.update(
-                {f: [m for e in errs for m in e.messages] for f, errs in exc.error_dict.items()}
-            )
+            body.update(_messages_by_field(exc))
         return Response(body, status=400)
     if isinstance(exc, DjangoValidationError):
-        if hasattr(exc, "error_dict"):
-            detail = {
-                ("non_field_errors" if field == NON_FIELD_ERRORS else field): [
-                    message for error in errors for message in error.messages
-                ]
-                for field, errors in exc.error_dict.items()
-            }
-        else:
-            detail = {"non_field_errors": exc.messages}
-        exc = serializers.ValidationError(detail)
+        exc = serializers.ValidationError(_messages_by_field(exc))
     return drf_exception_handler(exc, context)

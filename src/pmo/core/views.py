@@ -2,9 +2,11 @@
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.views.generic import FormView
+
+from .forms import add_service_errors
 
 
 class ServiceFormView(LoginRequiredMixin, FormView):
@@ -31,12 +33,7 @@ class ServiceFormView(LoginRequiredMixin, FormView):
         try:
             obj = self.perform(form)
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.error_dict.items():
-                    target = field if field in form.fields else None
-                    form.add_error(target if field != NON_FIELD_ERRORS else None, errors)
-            else:
-                form.add_error(None, error)
+            add_service_errors(form, error)
             return self.form_invalid(form)
         if self.success_message:
             messages.success(self.request, self.success_message.format(obj=obj))

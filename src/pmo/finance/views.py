@@ -13,6 +13,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from pmo.core.choices import Action
+from pmo.core.forms import add_service_errors
 from pmo.core.permissions import can
 from pmo.portfolios.selectors import visible_portfolios, visible_projects
 from pmo.schedules.models import Baseline, ProjectSchedule
@@ -101,14 +102,6 @@ class MoneyView(ProjectMixin, TemplateView):
         return money_context(self.request, self.project)
 
 
-def _errors_to_form(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 class _AddView(ProjectMixin, View):
     form_class = None
     form_key = ""
@@ -123,7 +116,7 @@ class _AddView(ProjectMixin, View):
             try:
                 obj = self.perform(request.user, form.cleaned_data)
             except ValidationError as error:
-                _errors_to_form(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, self.message.format(obj=obj))
                 return redirect("finance:money", pk=pk)

@@ -13,6 +13,7 @@ from django.views.generic import TemplateView
 from django_filters.views import FilterView
 
 from pmo.core.choices import Action
+from pmo.core.forms import add_service_errors
 from pmo.core.permissions import can, require
 from pmo.jobs.services import do_start_job
 from pmo.portfolios.selectors import visible_portfolios, visible_projects
@@ -35,14 +36,6 @@ from .forms import (
     formset_rows,
 )
 from .models import CapacityRole, Criterion
-
-
-def _errors_to(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _weight(raw, default):
@@ -171,7 +164,7 @@ class ScoringView(PortfolioMixin, TemplateView):
                         request.user, self.portfolio, form.judgments()
                     )
                 except ValidationError as error:
-                    _errors_to(form, error)
+                    add_service_errors(form, error)
                 else:
                     flag = "" if outcome.consistent else " The judgments are inconsistent."
                     messages.success(
@@ -186,7 +179,7 @@ class ScoringView(PortfolioMixin, TemplateView):
             try:
                 services.do_save_scoring_model(request.user, self.portfolio, **form.cleaned_data)
             except ValidationError as error:
-                _errors_to(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, "Scoring model saved.")
                 return redirect("intake:scoring", pk=pk)
@@ -234,7 +227,7 @@ class CriterionEditView(PortfolioMixin, TemplateView):
                     request.user, self.portfolio, criterion, levels=levels, **data
                 )
             except ValidationError as error:
-                _errors_to(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, f"Criterion {data['code']} saved.")
                 return redirect("intake:scoring", pk=self.portfolio.pk)
@@ -330,7 +323,7 @@ class SelectionView(PortfolioMixin, TemplateView):
                 try:
                     services.do_save_role(request.user, self.portfolio, **role_form.cleaned_data)
                 except ValidationError as error:
-                    _errors_to(role_form, error)
+                    add_service_errors(role_form, error)
                 else:
                     messages.success(request, f"Role {role_form.cleaned_data['name']} added.")
                     return redirect(reverse("intake:selection", args=[pk]) + "#roles")
@@ -722,7 +715,7 @@ class ProposalEditView(LoginRequiredMixin, TemplateView):
                         **data,
                     )
             except ValidationError as error:
-                _errors_to(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, f"Proposal {proposal.code} saved.")
                 return redirect(proposal)

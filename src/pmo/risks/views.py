@@ -14,6 +14,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from pmo.core.choices import Action
+from pmo.core.forms import add_service_errors
 from pmo.core.permissions import can, require
 from pmo.core.views import ServiceFormView
 from pmo.portfolios.selectors import visible_portfolios, visible_programs, visible_projects
@@ -390,8 +391,7 @@ class AnalysisView(LoginRequiredMixin, View):
             try:
                 services.do_start_simulation(request.user, project, **form.cleaned_data)
             except ValidationError as error:
-                for field, errors in error.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_service_errors(form, error)
             else:
                 return redirect("risks:analysis", pk=pk)
         return render(request, self.template_name, self.context(request, project, form), status=400)

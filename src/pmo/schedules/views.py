@@ -9,6 +9,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from pmo.core.choices import Action
+from pmo.core.forms import add_service_errors
 from pmo.core.permissions import can
 from pmo.portfolios.selectors import visible_programs, visible_projects
 
@@ -40,7 +41,7 @@ def plan_context(request, project, settings, **extra) -> dict:
         "can_change": can(request.user, Action.CHANGE, project),
         "form": TaskForm(project=project, hours_per_day=settings.calendar.hours_per_day),
         "settings_form": ScheduleSettingsForm(
-            instance=settings, calendars=_calendars_for(request.user, project)
+            instance=settings, calendars=selectors.visible_calendars(request.user, project)
         ),
         **extra,
     }
@@ -95,14 +96,6 @@ def _save_task_form(request, project, form, task=None):
     return task
 
 
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 class TaskCreateView(ProjectPlanMixin, View):
     def post(self, request, pk):
         if not can(request.user, Action.CHANGE, self.project):
@@ -115,7 +108,7 @@ class TaskCreateView(ProjectPlanMixin, View):
                 with transaction.atomic():
                     _save_task_form(request, self.project, form)
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_service_errors(form, error)
         if form.errors:
             context = self.plan_context(form=form)
             response = render(request, "schedules/partials/add_task.html", context)
@@ -160,7 +153,7 @@ class TaskRowEditView(LoginRequiredMixin, View):
                 with transaction.atomic():
                     _save_task_form(request, self.project, form, self.task)
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_service_errors(form, error)
                 self.task.refresh_from_db()
         if form.errors:
             response = render(
@@ -251,19 +244,6 @@ class RoadmapView(LoginRequiredMixin, TemplateView):
         }
 
 
-def _calendars_for(user, project=None):
-    from django.db.models import Q
-
-    from pmo.portfolios.selectors import visible_portfolios
-
-    queryset = Calendar.objects.filter(
-        Q(portfolio__isnull=True) | Q(portfolio__in=visible_portfolios(user))
-    )
-    if project is not None:
-        queryset = queryset.filter(Q(portfolio__isnull=True) | Q(portfolio=project.portfolio))
-    return queryset
-
-
 class ScheduleSettingsView(ProjectPlanMixin, View):
     """Calendar, start or finish, status date and the critical threshold of a plan."""
 
@@ -271,7 +251,7 @@ class ScheduleSettingsView(ProjectPlanMixin, View):
         form = ScheduleSettingsForm(
             request.POST,
             instance=self.settings,
-            calendars=_calendars_for(request.user, self.project),
+            calendars=selectors.visible_calendars(request.user, self.project),
         )
         if form.is_valid():
             try:
@@ -279,7 +259,7 @@ class ScheduleSettingsView(ProjectPlanMixin, View):
                     request.user, self.project, **form.cleaned_data
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_service_errors(form, error)
         if form.errors:
             self.settings.refresh_from_db()
             context = self.plan_context(tab="plan", settings_form=form, settings_open=True)
@@ -292,7 +272,11 @@ class CalendarListView(LoginRequiredMixin, TemplateView):
     template_name = "schedules/calendar_list.html"
 
     def get_context_data(self, **kwargs):
-        return {"calendars": selectors.calendars_with_usage(_calendars_for(self.request.user))}
+        return {
+            "calendars": selectors.calendars_with_usage(
+                selectors.visible_calendars(self.request.user)
+            )
+        }
 
 
 class CalendarEditView(LoginRequiredMixin, TemplateView):
@@ -303,7 +287,9 @@ class CalendarEditView(LoginRequiredMixin, TemplateView):
     def dispatch(self, request, *args, **kwargs):
         self.calendar = None
         if request.user.is_authenticated and "pk" in kwargs:
-            self.calendar = get_object_or_404(_calendars_for(request.user), pk=kwargs["pk"])
+            self.calendar = get_object_or_404(
+                selectors.visible_calendars(request.user), pk=kwargs["pk"]
+            )
         return super().dispatch(request, *args, **kwargs)
 
     def forms(self, data=None):
@@ -345,7 +331,7 @@ class CalendarEditView(LoginRequiredMixin, TemplateView):
             try:
                 calendar = calendar_services.do_save_calendar(request.user, data, self.calendar)
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(
                     request, f"Calendar {calendar} saved; its plans were re-scheduled."
@@ -378,7 +364,7 @@ class TaskDetailView(LoginRequiredMixin, View):
             instance=self.task,
             project=self.project,
             hours_per_day=self.settings.calendar.hours_per_day,
-            calendars=_calendars_for(request.user, self.project),
+            calendars=selectors.visible_calendars(request.user, self.project),
         )
 
     def render_page(self, request, form, status=200):
@@ -413,7 +399,7 @@ class TaskDetailView(LoginRequiredMixin, View):
             try:
                 services.do_update_task(request.user, self.task, **form.cleaned_data)
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_service_errors(form, error)
         if form.errors:
             self.task.refresh_from_db()
             return self.render_page(request, form, status=400)
