@@ -56,3 +56,12 @@ def test_database_url_selects_postgresql(monkeypatch):
     parsed = dj_database_url.parse("postgres://postgres@127.0.0.1:5432/pmo")
     assert parsed["ENGINE"] == "django.db.backends.postgresql"
     assert parsed["NAME"] == "pmo"
+
+
+@pytest.mark.django_db
+def test_migrations_match_the_models():
+    from django.core.management import call_command
+
+    # Fails (SystemExit) when a model change has no migration, or when a model's state is
+    # not deterministic (a set turned into a list in a constraint, say).
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)

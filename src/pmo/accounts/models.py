@@ -1,20 +1,14 @@
 """People and the roles they hold on portfolios, programs and projects."""
 
-import zoneinfo
-
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
 from pmo.core.models import TimeStampedModel
+from pmo.core.validators import validate_timezone
 
 from .choices import ORGANISATION_ROLES, Role
-
-
-def validate_timezone(value: str) -> None:
-    if value and value not in zoneinfo.available_timezones():
-        raise ValidationError(f"{value!r} is not a known time zone (e.g. Europe/Berlin).")
 
 
 class User(AbstractUser):
@@ -83,7 +77,7 @@ class Membership(TimeStampedModel):
                     Q(portfolio__isnull=False)
                     | Q(program__isnull=False)
                     | Q(project__isnull=False)
-                    | Q(role__in=[str(role) for role in ORGANISATION_ROLES])
+                    | Q(role__in=sorted(str(role) for role in ORGANISATION_ROLES))
                 ),
             ),
         ]

@@ -5,8 +5,6 @@ stored in UTC. Computed dates and floats are written only by the re-scheduling
 service, in one transaction with the change that caused them.
 """
 
-import zoneinfo
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -15,13 +13,9 @@ from django.db.models import Q
 
 from pmo.core.models import TimeStampedModel
 from pmo.core.permissions import ScopeChain
+from pmo.core.validators import validate_timezone
 
 from .choices import BoardStatus, ConstraintType, Direction, LagUnit, LinkType
-
-
-def validate_timezone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
-        raise ValidationError(f"{value!r} is not a known time zone (e.g. Europe/Berlin).")
 
 
 def validate_week(value) -> None:
