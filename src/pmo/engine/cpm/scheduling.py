@@ -1,8 +1,8 @@
 """The scheduling driver: checks and converts inputs once, runs the compiled passes."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -263,6 +263,28 @@ class PreparedSchedule:
                 break
             self._retry(flag)
         return BatchResult(fin, watched, self.network.from_labels(counts) if criticality else None)
+
+    def replay(self, kernel: Callable[..., tuple[Any, I64]], *args: object) -> Any:
+        """``kernel(net, act, sc, cs, order, threshold, *args)`` until no calendar runs out.
+
+        For compiled passes kept elsewhere (the Monte Carlo lanes): ``net``, ``act``
+        and ``sc`` are this schedule's label-ordered arrays, and the kernel returns
+        ``(result, flag)`` with ``flag`` set when a calendar table was too short, in
+        which case the table is widened and the kernel run again from scratch.
+        """
+        if self._opt.direction != "forward":
+            raise InvalidNetwork("replays run forward schedules only")
+        if self._opt.must_finish_by != NO_DATE:
+            raise InvalidNetwork("replays compute float against each iteration's finish")
+        order = self.network.order.astype(np.int64)
+        while True:
+            cs = self._sync()
+            result, flag = kernel(
+                self._net, self._act, self._sc, cs, order, self._opt.critical_threshold, *args
+            )
+            if not flag.any():
+                return result
+            self._retry(flag)
 
 
 def prepare(

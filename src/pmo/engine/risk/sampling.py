@@ -4,11 +4,11 @@ from dataclasses import dataclass
 from enum import IntEnum
 
 import numpy as np
-from numba import njit, prange
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import ndtri
 
 from pmo.engine.errors import EngineError
+from pmo.engine.risk.draws import FIXED
 
 __all__ = [
     "Distribution",
@@ -18,6 +18,7 @@ __all__ = [
     "RiskEvents",
     "iman_conover",
     "moments",
+    "parameters",
 ]
 
 F64 = NDArray[np.float64]
@@ -186,72 +187,29 @@ def moments(a: ArrayLike, m: ArrayLike, b: ArrayLike, kind: ArrayLike) -> tuple[
     return mean, var
 
 
-@njit(cache=True, parallel=True)
-def _inverse_cdf(u, cols, a, m, b, kind, out):  # pragma: no cover - compiled
-    """Triangular and uniform samples from uniforms ``u`` into ``out[:, cols]``."""
-    rows = u.shape[0]
-    for r in prange(rows):
-        for j in range(cols.shape[0]):
-            c = cols[j]
-            lo, mode, hi = a[c], m[c], b[c]
-            x = u[r, j]
-            if kind[c] == 2:
-                out[r, c] = lo + x * (hi - lo)
-            else:
-                width = hi - lo
-                cut = (mode - lo) / width
-                if x < cut:
-                    out[r, c] = lo + np.sqrt(x * width * (mode - lo))
-                else:
-                    out[r, c] = hi - np.sqrt((1.0 - x) * width * (hi - mode))
+def parameters(a: F64, m: F64, b: F64, kind: NDArray[np.int8]) -> tuple[NDArray, ...]:
+    """``(code, optimistic, most likely, pessimistic, p1, p2)`` for the compiled draws.
 
-
-@njit(cache=True, parallel=True)
-def _scatter(x, cols, shift, scale, exponential, out):  # pragma: no cover - compiled
-    """``out[:, cols[j]] = shift[j] + scale[j] * f(x[:, j])`` with f = exp or identity.
-
-    Column-wise fancy assignment into a row-major matrix is slow in numpy; this
-    writes each row once, on all threads.
+    ``code`` is the :class:`Distribution`, or ``draws.FIXED`` where nothing is
+    uncertain; ``p1, p2`` are PERT's alpha and beta, or the lognormal's mu and sigma
+    (of the excess over the optimistic value: mean and variance of the triangle).
     """
-    for r in prange(x.shape[0]):
-        for j in range(cols.shape[0]):
-            v = np.exp(x[r, j]) if exponential else x[r, j]
-            out[r, cols[j]] = shift[j] + scale[j] * v
-
-
-def sample(
-    a: F64, m: F64, b: F64, kind: NDArray[np.int8], size: int, rng: np.random.Generator
-) -> F64:
-    """``size`` rows of durations (float working minutes), one column per activity."""
-    n = m.shape[0]
-    out = np.empty((size, n), dtype=np.float64)
-    out[:] = m
     spread = b > a
-    fast = np.flatnonzero(
-        spread & ((kind == Distribution.TRIANGULAR) | (kind == Distribution.UNIFORM))
-    )
-    if fast.size:
-        u = rng.random((size, fast.size))
-        _inverse_cdf(u, fast, a, m, b, kind, out)
-    pert = np.flatnonzero(spread & (kind == Distribution.PERT))
-    if pert.size:
-        lo, hi, mode = a[pert], b[pert], m[pert]
-        alpha = 1 + 4 * (mode - lo) / (hi - lo)
-        beta = 1 + 4 * (hi - mode) / (hi - lo)
-        x = rng.beta(alpha, beta, size=(size, pert.size))
-        _scatter(x, pert, lo, hi - lo, False, out)
-    logn = np.flatnonzero(spread & (kind == Distribution.LOGNORMAL))
-    if logn.size:
-        mean, var = moments(a[logn], m[logn], b[logn], np.zeros(logn.size, dtype=np.int8))
+    code = np.where(spread, kind, FIXED).astype(np.int64)
+    width = np.where(spread, b - a, 1.0)
+    p1 = np.zeros(m.shape[0])
+    p2 = np.zeros(m.shape[0])
+    pert = code == Distribution.PERT
+    p1[pert] = 1 + 4 * (m[pert] - a[pert]) / width[pert]
+    p2[pert] = 1 + 4 * (b[pert] - m[pert]) / width[pert]
+    logn = code == Distribution.LOGNORMAL
+    if logn.any():
+        mean, var = moments(a[logn], m[logn], b[logn], np.zeros(int(logn.sum()), dtype=np.int8))
         excess = mean - a[logn]
         sigma2 = np.log1p(var / excess**2)
-        mu = np.log(excess) - sigma2 / 2
-        z = rng.standard_normal((size, logn.size))
-        # a + exp(mu + sigma z), written straight into the activities' columns.
-        z *= np.sqrt(sigma2)
-        z += mu
-        _scatter(z, logn, a[logn], np.ones(logn.size), True, out)
-    return out
+        p1[logn] = np.log(excess) - sigma2 / 2
+        p2[logn] = np.sqrt(sigma2)
+    return code, a, m, b, p1, p2
 
 
 def correlation_matrix(pairs: ArrayLike, rho: ArrayLike, n: int, ids: I64) -> tuple[I64, F64]:

@@ -11,13 +11,14 @@ from scipy.stats import rankdata
 from pmo.engine.cpm import PreparedSchedule, ScheduleResult
 from pmo.engine.cpm import kernels as k
 from pmo.engine.errors import InvalidNetwork
+from pmo.engine.risk import passes
 from pmo.engine.risk.sampling import (
     Estimates,
     InvalidEstimate,
     RiskEvents,
     correlation_matrix,
     iman_conover,
-    sample,
+    parameters,
 )
 
 __all__ = ["PERCENTILES", "Simulation", "simulate"]
@@ -182,43 +183,84 @@ def _minute(value: object) -> int:
     return int(value)  # type: ignore[call-overload]
 
 
-def _spearman(columns: NDArray, target: NDArray) -> F64:
-    """Spearman rank correlation of each column with ``target`` (NaN for constants)."""
-    if columns.shape[1] == 0:
-        return np.zeros(0)
-    rt = rankdata(target)
-    rt -= rt.mean()
-    return _rank_correlations(np.ascontiguousarray(columns.T), rt)
+def _spearman(columns: NDArray, *targets: NDArray) -> list[F64]:
+    """Spearman rank correlation of each row of ``columns`` with each target.
+
+    ``columns`` has one row per variable and one column per iteration; each row is
+    ranked once for all targets. NaN where a row or a target is constant.
+    """
+    if columns.shape[0] == 0:
+        return [np.zeros(0) for _ in targets]
+    centred = np.empty((len(targets), columns.shape[1]))
+    for i, target in enumerate(targets):
+        centred[i] = rankdata(target)
+        centred[i] -= centred[i].mean()
+    out = _rank_correlations(np.ascontiguousarray(columns), centred)
+    return [out[:, i] for i in range(len(targets))]
+
+
+@njit(cache=True)
+def _average_ranks(values, ranks):  # pragma: no cover - compiled
+    """1-based ranks, ties sharing the mean of the ranks they span (scipy's "average").
+
+    Durations are whole minutes in a narrow range: a counting sort ranks them in
+    linear time; anything else is sorted.
+    """
+    size = values.shape[0]
+    lo = values.min()
+    hi = values.max()
+    whole = True
+    for v in values:
+        if v != np.floor(v):
+            whole = False
+            break
+    if whole and hi - lo <= 4 * size:
+        span = np.int64(hi - lo) + 1
+        below = np.zeros(span + 1, dtype=np.int64)
+        for v in values:
+            below[np.int64(v - lo) + 1] += 1
+        # below[x] + 1 .. below[x + 1]: the ranks that value lo + x spans.
+        for x in range(span):
+            below[x + 1] += below[x]
+        for t in range(size):
+            x = np.int64(values[t] - lo)
+            ranks[t] = (below[x] + 1 + below[x + 1]) / 2.0
+        return
+    order = np.argsort(values, kind="mergesort")
+    i = 0
+    while i < size:
+        end = i + 1
+        while end < size and values[order[end]] == values[order[i]]:
+            end += 1
+        rank = (i + end + 1) / 2.0
+        for t in range(i, end):
+            ranks[order[t]] = rank
+        i = end
 
 
 @njit(cache=True, parallel=True)
-def _rank_correlations(rows, centred_target):  # pragma: no cover - compiled
-    """Pearson correlation of each row's average ranks with the centred target ranks."""
+def _rank_correlations(rows, centred_targets):  # pragma: no cover - compiled
+    """Pearson correlation of each row's average ranks with each centred target rank."""
     k, size = rows.shape
-    out = np.empty(k)
-    tt = (centred_target * centred_target).sum()
+    nt = centred_targets.shape[0]
+    out = np.empty((k, nt))
+    tt = np.empty(nt)
+    for i in range(nt):
+        tt[i] = (centred_targets[i] * centred_targets[i]).sum()
+    mean = (size + 1) / 2.0
     for j in prange(k):
-        values = rows[j]
-        order = np.argsort(values, kind="mergesort")
         ranks = np.empty(size)
-        i = 0
-        while i < size:
-            # Ties share the mean of the ranks they span (as scipy's "average").
-            end = i + 1
-            while end < size and values[order[end]] == values[order[i]]:
-                end += 1
-            rank = (i + end + 1) / 2.0
-            for t in range(i, end):
-                ranks[order[t]] = rank
-            i = end
-        mean = (size + 1) / 2.0
-        num = 0.0
+        _average_ranks(rows[j], ranks)
         rr = 0.0
         for t in range(size):
-            c = ranks[t] - mean
-            num += c * centred_target[t]
-            rr += c * c
-        out[j] = num / np.sqrt(rr * tt) if rr > 0 and tt > 0 else np.nan
+            ranks[t] -= mean
+            rr += ranks[t] * ranks[t]
+        for i in range(nt):
+            num = 0.0
+            target = centred_targets[i]
+            for t in range(size):
+                num += ranks[t] * target[t]
+            out[j, i] = num / np.sqrt(rr * tt[i]) if rr > 0 and tt[i] > 0 else np.nan
     return out
 
 
@@ -319,58 +361,80 @@ def simulate(
     order = np.argsort(det.total_float[uncertain], kind="stable")
     watched_cols = uncertain[order[:sensitivity_limit]]
 
-    chunk = max(1, min(iterations, _CHUNK_ELEMENTS // max(n, 1)))
+    key = np.random.SeedSequence(seed).generate_state(1, np.uint64)[0]
+    params = parameters(a, m, b, kind)
+    to_labels = prepared.network.to_labels
+    by_label = tuple(to_labels(x) for x in params)
+    rank = prepared.network.rank
+    # Correlated activities are drawn for every iteration first, from the same
+    # streams, so that Iman-Conover rearranges them over the whole run.
     if corr_cols.size:
-        chunk = min(iterations, max(chunk, 4 * corr_cols.size + 4))
+        drawn = passes.draw_columns(
+            corr_cols, n, key, 0, iterations, tuple(x[corr_cols] for x in params)
+        )
+        fixed_values = np.rint(iman_conover(drawn, corr_target, rng)).astype(np.int64)
+    else:
+        fixed_values = np.zeros((iterations, 0), dtype=np.int64)
+    fixed_at = rank[corr_cols].astype(np.int64)
+
+    risk_delay = np.zeros((iterations, r), dtype=np.float64)
+    risk_spend = np.zeros((iterations, r), dtype=np.float64)
+    occurrences = np.zeros(r, dtype=np.int64)
+    for i in range(r):
+        hit = rng.random(iterations) < p[i]
+        occurrences[i] = int(hit.sum())
+        risk_delay[:, i] = _triangular(rng, *delay[i], iterations) * hit
+        if cost_rate is not None:
+            risk_spend[:, i] = _triangular(rng, *risk_cost[i], iterations) * hit
+    risk_ptr = np.zeros(r + 1, dtype=np.int64)
+    risk_ptr[1:] = np.cumsum([t.size for t in mapped])
+    risk_at = rank[np.concatenate(mapped)].astype(np.int64) if r else np.zeros(0, dtype=np.int64)
+    risk_minutes = np.rint(risk_delay).astype(np.int64)
+
+    if cost_rate is not None:
+        rate = to_labels(cost_rate)
+        extra = cost_fixed + risk_spend.sum(axis=1)
+    else:
+        rate = extra = np.zeros(0)
     finish = np.empty(iterations, dtype=np.int64)
     ms = np.empty((iterations, w.size), dtype=np.int64)
-    crit = np.zeros(n, dtype=np.int64)
-    kept = np.empty((iterations, watched_cols.size), dtype=np.float32)
-    risk_delay = np.zeros((iterations, r), dtype=np.float32)
-    risk_spend = np.zeros((iterations, r), dtype=np.float32)
-    occurrences = np.zeros(r, dtype=np.int64)
+    kept = np.empty((watched_cols.size, iterations), dtype=np.int64)
     cost = np.empty(iterations, dtype=np.int64) if cost_rate is not None else None
+    crit = np.zeros(n, dtype=np.int64)
+    watch_at = rank[w].astype(np.int64)
+    kept_at = rank[watched_cols].astype(np.int64)
+    chunk = max(8 * passes.LANES * 8, _CHUNK_ELEMENTS // max(n, 1))
     done = 0
     while done < iterations:
         size = min(chunk, iterations - done)
-        x = sample(a, m, b, kind, size, rng)
-        if corr_cols.size:
-            x[:, corr_cols] = iman_conover(x[:, corr_cols], corr_target, rng)
-        d = np.empty(x.shape, dtype=np.int64)
-        _round_into(x, d)
-        extra_cost = np.zeros(size)
-        for i in range(r):
-            hit = rng.random(size) < p[i]
-            occurrences[i] += int(hit.sum())
-            lo, ml, hi = delay[i]
-            amount = _triangular(rng, lo, ml, hi, size) * hit
-            risk_delay[done : done + size, i] = amount
-            if mapped[i].size:
-                d[:, mapped[i]] += np.rint(amount).astype(np.int64)[:, None]
-            if cost is not None:
-                lo, ml, hi = risk_cost[i]
-                spend = _triangular(rng, lo, ml, hi, size) * hit
-                risk_spend[done : done + size, i] = spend
-                extra_cost += spend
-        out = prepared.batch(d, watch=w, criticality=True)
-        finish[done : done + size] = out.finish
-        ms[done : done + size] = out.watched
-        crit += out.critical_count
-        _gather(d, watched_cols, kept[done : done + size])
-        if cost is not None:
-            _costs(d, cost_rate, cost_fixed + extra_cost, cost[done : done + size])
+        rows = slice(done, done + size)
+        spent = np.empty(0, np.int64) if cost is None else cost[rows]
+        out = (finish[rows], ms[rows], kept[:, rows], spent)
+        counts = prepared.replay(
+            passes.run,
+            key, done, size, by_label,
+            (fixed_at, fixed_values[rows]),
+            (risk_ptr, risk_at, risk_minutes[rows]),
+            watch_at, kept_at, rate, extra[rows] if extra.size else extra, out,
+        )  # fmt: skip
+        crit += counts
         done += size
         if progress is not None:
             progress(done, iterations)
+    crit = prepared.network.from_labels(crit)
 
-    sens = np.full(n, np.nan)
     target = finish.astype(np.float64)
-    sens[watched_cols] = _spearman(kept, target)
+    sens = np.full(n, np.nan)
     cost_sens = risk_cost_sens = None
-    if cost is not None:
+    if cost is None:
+        (sens[watched_cols],) = _spearman(kept, target)
+        (risk_sens,) = _spearman(risk_delay.T, target)
+    else:
+        spent = cost.astype(np.float64)
         cost_sens = np.full(n, np.nan)
-        cost_sens[watched_cols] = _spearman(kept, cost.astype(np.float64))
-        risk_cost_sens = _spearman(risk_spend, cost.astype(np.float64))
+        sens[watched_cols], cost_sens[watched_cols] = _spearman(kept, target, spent)
+        (risk_sens,) = _spearman(risk_delay.T, target)
+        (risk_cost_sens,) = _spearman(risk_spend.T, spent)
     return Simulation(
         iterations=iterations,
         seed=seed,
@@ -379,7 +443,7 @@ def simulate(
         milestones=_dates(prepared, ms),
         criticality=crit / iterations,
         sensitivity=sens,
-        risk_sensitivity=_spearman(risk_delay, target),
+        risk_sensitivity=risk_sens,
         cost=cost,
         deterministic_cost=(
             None if cost_rate is None else int(np.rint(base @ cost_rate + cost_fixed))
@@ -388,30 +452,6 @@ def simulate(
         risk_cost_sensitivity=risk_cost_sens,
         risk_occurrences=occurrences,
     )
-
-
-@njit(cache=True, parallel=True)
-def _round_into(x, d):  # pragma: no cover - compiled
-    for r in prange(x.shape[0]):
-        for c in range(x.shape[1]):
-            d[r, c] = np.int64(np.rint(x[r, c]))
-
-
-@njit(cache=True, parallel=True)
-def _gather(d, cols, out):  # pragma: no cover - compiled
-    for r in prange(d.shape[0]):
-        for j in range(cols.shape[0]):
-            out[r, j] = d[r, cols[j]]
-
-
-@njit(cache=True, parallel=True)
-def _costs(d, rate, extra, out):  # pragma: no cover - compiled
-    """Each row's cost: durations times cost rates, plus the row's extra, in cents."""
-    for r in prange(d.shape[0]):
-        total = extra[r]
-        for c in range(d.shape[1]):
-            total += d[r, c] * rate[c]
-        out[r] = np.int64(np.rint(total))
 
 
 def _triangular(rng: np.random.Generator, lo: float, ml: float, hi: float, size: int) -> F64:

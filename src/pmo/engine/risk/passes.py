@@ -1,0 +1,320 @@
+"""Monte Carlo iterations in lanes: draw and schedule several iterations at once.
+
+The CPM passes of :mod:`pmo.engine.cpm.kernels` walk the network once per
+iteration; here one walk serves ``LANES`` iterations, each value held as a short
+row (one entry per iteration), so the per-link work of the common case (working
+model, working or percent lag) becomes a few vector instructions and the link
+arrays are read once for all lanes. Everything else (elapsed lags, several
+calendars, constraints, progress) goes through the same helpers as the single
+schedule, lane by lane, so results are identical to
+:meth:`pmo.engine.cpm.PreparedSchedule.batch` on the same durations.
+
+Durations are drawn in the kernel from counter-based streams (see
+:mod:`pmo.engine.risk.draws`), one activity at a time for all lanes, into memory
+that stays in cache; the backward pass only computes what criticality needs (late
+dates and total float).
+"""
+
+import numpy as np
+from numba import njit, prange
+
+from pmo.engine.calendars import _work
+from pmo.engine.cpm.kernels import (
+    ALAP,
+    FINISHED,
+    MODE,
+    NEG,
+    NOT_STARTED,
+    POS,
+    START,
+    STATUS,
+    WORKING,
+    _limit,
+    _pct,
+    _place_early,
+    _place_late,
+    _require,
+)
+from pmo.engine.risk.draws import FIXED, TRIANGULAR, draw, stream, uniform
+
+__all__: list[str] = []
+
+#: Iterations scheduled together: eight int64 rows are two AVX2 registers each.
+LANES = 8
+
+
+@njit(cache=True)
+def _draw_lanes(d, order, key, first, live, params, fixed_at, fixed_values, row):
+    """Durations of every activity for the lanes' iterations, rounded to minutes.
+
+    The distribution is chosen once per activity, not per draw, so the common
+    triangular case is a tight loop.
+    """
+    kind, lo, mode, hi, p1, p2 = params
+    n = order.shape[0]
+    for u in range(n):
+        k = kind[u]
+        row_d = d[u]
+        if k == FIXED:
+            value = np.int64(np.rint(mode[u]))
+            for ln in range(LANES):
+                row_d[ln] = value
+            continue
+        p = order[u]
+        a, m, b = lo[u], mode[u], hi[u]
+        if k == TRIANGULAR:
+            width = b - a
+            left = m - a
+            right = b - m
+            for ln in range(LANES):
+                x, _ = uniform(stream(key, (first + min(ln, live - 1)) * n + p))
+                if x * width < left:
+                    y = a + np.sqrt(x * width * left)
+                else:
+                    y = b - np.sqrt((1.0 - x) * width * right)
+                row_d[ln] = np.int64(np.rint(y))
+            continue
+        for ln in range(LANES):
+            y = draw(k, a, m, b, p1[u], p2[u], stream(key, (first + min(ln, live - 1)) * n + p))
+            row_d[ln] = np.int64(np.rint(y))
+    # Correlated activities take their rearranged (Iman-Conover) draws.
+    for j in range(fixed_at.shape[0]):
+        u = fixed_at[j]
+        for ln in range(LANES):
+            d[u, ln] = fixed_values[row + min(ln, live - 1), j]
+
+
+@njit(cache=True)
+def _add_risks(d, risk_ptr, risk_at, risk_delay, row, live):
+    for i in range(risk_ptr.shape[0] - 1):
+        for ln in range(LANES):
+            amount = risk_delay[row + min(ln, live - 1), i]
+            if amount != 0:
+                for e in range(risk_ptr[i], risk_ptr[i + 1]):
+                    d[risk_at[e], ln] += amount
+
+
+@njit(cache=True)
+def _forward(net, act, sc, cs, d, lanes_d, early, req, fin, flag):
+    """Early dates of every lane (see kernels.forward), and each lane's finish.
+
+    ``early[u, 0]`` and ``early[u, 1]`` are the start and finish rows of activity
+    ``u``; ``req`` likewise holds the start and finish requirements. Rows are picked
+    by index, not by choosing between arrays, which would cost reference counting.
+    """
+    ptr, succ, ltype, lag, lkind, lcal = net
+    cal, ctype, ctime, dline, astart, afinish, state = act[2:]
+    n = d.shape[0]
+    req[:] = NEG
+    fin[:] = NEG
+    lo = max(sc[START], sc[STATUS])
+    working = sc[MODE] == WORKING
+    for u in range(n):
+        if working and ctype[u] <= ALAP and state[u] == NOT_STARTED:
+            # Row views keep the lanes in registers (no reload of what was just stored).
+            rs, rf, du, es, ef = req[u, 0], req[u, 1], d[u], early[u, 0], early[u, 1]
+            for ln in range(LANES):
+                a = max(lo, rs[ln])
+                b = rf[ln] - du[ln]
+                x = a if a > b else b
+                es[ln] = x
+                ef[ln] = x + du[ln]
+        else:
+            for ln in range(LANES):
+                a = (lanes_d[ln], lanes_d[ln], cal, ctype, ctime, dline, astart, afinish, state)
+                s, f = _place_early(u, max(lo, req[u, 0, ln]), req[u, 1, ln], a, sc, cs, flag)
+                early[u, 0, ln] = s
+                early[u, 1, ln] = f
+        for e in range(ptr[u], ptr[u + 1]):
+            t = ltype[e]
+            if t < 0:
+                continue
+            v = succ[e]
+            kind = lkind[e]
+            side = 1 - (t & 1)
+            col = t >> 1
+            if working and kind == 0:
+                lv = np.int64(lag[e])
+                src, dst = early[u, side], req[v, col]
+                for ln in range(LANES):
+                    x = src[ln] + lv
+                    if x > dst[ln]:
+                        dst[ln] = x
+            elif working and kind == 2:
+                src, dst, du = early[u, side], req[v, col], d[u]
+                for ln in range(LANES):
+                    x = src[ln] + _pct(lag[e], du[ln])
+                    if x > dst[ln]:
+                        dst[ln] = x
+            else:
+                for ln in range(LANES):
+                    r = _require(
+                        t, kind, lag[e], lcal[e], d[u, ln], lanes_d[ln], v, early[u, side, ln],
+                        sc, cs, flag,
+                    )  # fmt: skip
+                    req[v, col, ln] = max(req[v, col, ln], r)
+    for u in range(n):
+        ef = early[u, 1]
+        for ln in range(LANES):
+            fin[ln] = max(fin[ln], ef[ln])
+
+
+@njit(cache=True)
+def _backward(net, act, sc, cs, d, lanes_d, early, late, fin, hi, live, threshold, counts,
+              flag):  # fmt: skip
+    """Late dates of every lane, counting the activities critical in each live lane.
+
+    Only total float is needed, so free float (half the link work of
+    kernels.backward) is not computed. ``hi[0]``, ``hi[1]``: start and finish limits.
+    """
+    ptr, succ, ltype, lag, lkind, lcal = net
+    cal, ctype, ctime, dline, astart, afinish, state = act[2:]
+    n = d.shape[0]
+    working = sc[MODE] == WORKING
+    for u in range(n - 1, -1, -1):
+        for ln in range(LANES):
+            hi[0, ln] = POS
+            hi[1, ln] = fin[ln]
+        for e in range(ptr[u], ptr[u + 1]):
+            t = ltype[e]
+            if t < 0:
+                continue
+            v = succ[e]
+            kind = lkind[e]
+            col = t >> 1
+            side = 1 - (t & 1)
+            if working and kind == 0:
+                lv = np.int64(lag[e])
+                src, dst = late[v, col], hi[side]
+                for ln in range(LANES):
+                    x = src[ln] - lv
+                    if x < dst[ln]:
+                        dst[ln] = x
+            elif working and kind == 2:
+                src, dst, du = late[v, col], hi[side], d[u]
+                for ln in range(LANES):
+                    x = src[ln] - _pct(lag[e], du[ln])
+                    if x < dst[ln]:
+                        dst[ln] = x
+            else:
+                for ln in range(LANES):
+                    b = _limit(
+                        t, kind, lag[e], lcal[e], d[u, ln], lanes_d[ln], v, late[v, col, ln],
+                        sc, cs, flag,
+                    )  # fmt: skip
+                    hi[side, ln] = min(hi[side, ln], b)
+        if working and ctype[u] <= ALAP and state[u] == NOT_STARTED:
+            cap = dline[u]
+            hits = 0
+            hs, hf, du, ls, lf, ef = hi[0], hi[1], d[u], late[u, 0], late[u, 1], early[u, 1]
+            for ln in range(LANES):
+                a = min(hf[ln], cap)
+                b = hs[ln] + du[ln]
+                f = a if a < b else b
+                ls[ln] = f - du[ln]
+                lf[ln] = f
+                if f - ef[ln] <= threshold and ln < live:
+                    hits += 1
+            counts[u] += hits
+            continue
+        for ln in range(LANES):
+            a = (lanes_d[ln], lanes_d[ln], cal, ctype, ctime, dline, astart, afinish, state)
+            s, f = _place_late(
+                u, hi[0, ln], hi[1, ln], early[u, 0, ln], early[u, 1, ln], a, sc, cs, flag
+            )
+            late[u, 0, ln] = s
+            late[u, 1, ln] = f
+            if state[u] == FINISHED or ln >= live:
+                continue
+            if working:
+                tf = f - early[u, 1, ln]
+            else:
+                tf = _work(cs, cal[u], f, flag) - _work(cs, cal[u], early[u, 1, ln], flag)
+            if tf <= threshold:
+                counts[u] += 1
+
+
+@njit(cache=True, parallel=True)
+def run(net, act, sc, cs, order, threshold, key, first, count, params, fixed, risks, watch,
+        kept, rate, extra, out):  # fmt: skip  # pragma: no cover - compiled
+    """Iterations ``first .. first + count - 1``: finish, watched finishes and cost
+    per iteration, and kept durations (one row per kept activity), into ``out``
+    (iteration 0 is ``first``); returns the number of iterations in which each
+    activity (by label) was critical.
+
+    ``params``: (kind, optimistic, most likely, pessimistic, p1, p2) by label.
+    ``fixed``: (labels, values of shape (count, k)) durations that replace the draws.
+    ``risks``: (ptr, labels, delay of shape (count, r)) risk delays in minutes.
+    ``watch``, ``kept``: labels whose finish, duration is reported.
+    ``rate``, ``extra``: cost per minute by label, extra cost per iteration (or empty).
+    Returns ``(counts, flag)``; a set flag means a calendar ran out and nothing is valid.
+    """
+    finish, watched, kept_out, cost = out
+    fixed_at, fixed_values = fixed
+    risk_ptr, risk_at, risk_delay = risks
+    n = order.shape[0]
+    groups = (count + LANES - 1) // LANES
+    blocks = max(1, min(groups, 64))
+    counts = np.zeros((blocks, n), dtype=np.int64)
+    flags = np.zeros((blocks, 2), dtype=np.int64)
+    with_cost = extra.shape[0] > 0
+    for b in prange(blocks):
+        d = np.empty((n, LANES), dtype=np.int64)
+        lanes_d = np.empty((LANES, n), dtype=np.int64)
+        early = np.empty((n, 2, LANES), dtype=np.int64)
+        req = np.empty((n, 2, LANES), dtype=np.int64)
+        fin = np.empty(LANES, dtype=np.int64)
+        hi = np.empty((2, LANES), dtype=np.int64)
+        spend = np.empty(LANES)
+        flag = flags[b]
+        for g in range(b * groups // blocks, (b + 1) * groups // blocks):
+            row = g * LANES
+            live = min(LANES, count - row)
+            _draw_lanes(d, order, key, first + row, live, params, fixed_at, fixed_values, row)
+            _add_risks(d, risk_ptr, risk_at, risk_delay, row, live)
+            for u in range(n):
+                for ln in range(LANES):
+                    lanes_d[ln, u] = d[u, ln]
+            _forward(net, act, sc, cs, d, lanes_d, early, req, fin, flag)
+            # The requirement rows are free again: they take the late dates.
+            _backward(net, act, sc, cs, d, lanes_d, early, req, fin, hi, live, threshold,
+                      counts[b], flag)  # fmt: skip
+            if with_cost:
+                spend[:] = 0.0
+                for u in range(n):
+                    r = rate[u]
+                    for ln in range(LANES):
+                        spend[ln] += d[u, ln] * r
+            for ln in range(live):
+                i = row + ln
+                finish[i] = fin[ln]
+                for j in range(watch.shape[0]):
+                    watched[i, j] = early[watch[j], 1, ln]
+                for j in range(kept.shape[0]):
+                    kept_out[j, i] = d[kept[j], ln]
+                if with_cost:
+                    cost[i] = np.int64(np.rint(extra[i] + spend[ln]))
+    total = np.zeros(n, dtype=np.int64)
+    flag_out = np.zeros(2, dtype=np.int64)
+    for b in range(blocks):
+        total += counts[b]
+        flag_out[0] |= flags[b, 0]
+        flag_out[1] |= flags[b, 1]
+    return total, flag_out
+
+
+@njit(cache=True, parallel=True)
+def draw_columns(columns, n, key, first, count, params_at):  # pragma: no cover - compiled
+    """Draws of the activities at positions ``columns`` (params by column), shape
+    (count, k), from the same streams as :func:`run` uses."""
+    kind, lo, mode, hi, p1, p2 = params_at
+    out = np.empty((count, columns.shape[0]))
+    for r in prange(count):
+        it = first + r
+        for j in range(columns.shape[0]):
+            if kind[j] == FIXED:
+                out[r, j] = mode[j]
+            else:
+                s = stream(key, it * n + columns[j])
+                out[r, j] = draw(kind[j], lo[j], mode[j], hi[j], p1[j], p2[j], s)
+    return out
