@@ -138,7 +138,8 @@ def _compile(n, pred, succ, ltype, lag, lkind):  # pragma: no cover - compiled
     position), code 2 a cycle (``where`` = how many activities could be ordered).
     """
     m = pred.shape[0]
-    ptr = np.zeros(n + 1, dtype=np.int64)
+    # int32 counts and fill pointers (m < 2**31): half the bytes of the random accesses.
+    ptr = np.zeros(n + 1, dtype=np.int32)
     indeg = np.zeros(n, dtype=np.int32)
     e8 = np.empty(0, dtype=np.int8)
     e32 = np.empty(0, dtype=np.int32)

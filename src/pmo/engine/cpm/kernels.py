@@ -214,16 +214,19 @@ def forward(net, act, sc, cs, early, req, flag):  # pragma: no cover - compiled
     Requirements are pushed along links into ``req[v] = (start, finish)``, a scratch
     array of the same shape as ``early`` (the caller's, as fresh memory costs page
     faults). The common case (working model, ASAP/ALAP, not started, working or
-    percent lag) is spelled out: helpers cost calls, the loop runs once per link.
+    percent lag) is spelled out without branches that depend on the link type: helpers
+    cost calls, mispredicted branches cost more, and the loop runs once per link.
     """
     ptr, succ, ltype, lag, lkind, lcal = net
     dur, ctype, state = act[0], act[3], act[8]
     n = dur.shape[0]
-    req[:] = NEG
     lo = max(sc[START], sc[STATUS])
+    for i in range(n):
+        req[i, 0] = lo
+        req[i, 1] = NEG
     working = sc[MODE] == WORKING
     for u in range(n):
-        rs = max(lo, req[u, 0])
+        rs = req[u, 0]
         rf = req[u, 1]
         du = dur[u]
         if working and ctype[u] <= ALAP and state[u] == NOT_STARTED:
@@ -235,20 +238,21 @@ def forward(net, act, sc, cs, early, req, flag):  # pragma: no cover - compiled
         early[u, 1] = f
         for e in range(ptr[u], ptr[u + 1]):
             t = ltype[e]
-            if t < 0:
-                continue
-            src = f if (t & 1) == 0 else s
-            v = succ[e]
             kind = lkind[e]
-            if working and kind == 0:
-                r = src + lag[e]
-            elif working and kind == 2:
-                r = src + _pct(lag[e], du)
-            else:
+            g = np.int64(lag[e])
+            if working and (kind & 1) == 0 and t >= 0:
+                # Working or percent lag: an addition.
+                lv = g if kind == 0 else _pct(g, du)
+                r = (s if t & 1 else f) + lv
+                v = succ[e]
+                col = t >> 1
+                req[v, col] = max(req[v, col], r)
+            elif t >= 0:
+                src = s if t & 1 else f
+                v = succ[e]
                 r = _require(t, kind, lag[e], lcal[e], du, dur, v, src, sc, cs, flag)
-            col = t >> 1
-            if r > req[v, col]:
-                req[v, col] = r
+                col = t >> 1
+                req[v, col] = max(req[v, col], r)
 
 
 @njit(cache=True)
@@ -277,30 +281,30 @@ def backward(net, act, sc, cs, finish, early, late, fl, floats, flag):  # pragma
             v = succ[e]
             kind = lkind[e]
             col = t >> 1
-            fast = working and (kind == 0 or kind == 2)
-            lv = np.int64(lag[e]) if kind == 0 else _pct(lag[e], du)
             target = late[v, col]
-            if fast:
+            if floats:
+                if state[v] == STARTED and col == 0:
+                    target_e = _remaining_start(v, early[v, 1], act, sc, cs, flag)
+                else:
+                    target_e = early[v, col]
+            else:
+                target_e = POS
+            if working and (kind & 1) == 0:
+                g = np.int64(lag[e])
+                lv = g if kind == 0 else _pct(g, du)
                 b = target - lv
+                be = target_e - lv if floats else POS
             else:
                 b = _limit(t, kind, lag[e], lcal[e], du, dur, v, target, sc, cs, flag)
-            if floats:
-                if col == 0 and state[v] == STARTED:
-                    target = _remaining_start(v, early[v, 1], act, sc, cs, flag)
+                if floats:
+                    be = _limit(t, kind, lag[e], lcal[e], du, dur, v, target_e, sc, cs, flag)
                 else:
-                    target = early[v, col]
-                if fast:
-                    be = target - lv
-                else:
-                    be = _limit(t, kind, lag[e], lcal[e], du, dur, v, target, sc, cs, flag)
-            else:
-                be = POS
-            if (t & 1) == 0:
-                hi_f = min(hi_f, b)
-                free_f = min(free_f, be)
-            else:
-                hi_s = min(hi_s, b)
-                free_s = min(free_s, be)
+                    be = POS
+            odd = (t & 1) == 1
+            hi_f = min(hi_f, POS if odd else b)
+            free_f = min(free_f, POS if odd else be)
+            hi_s = min(hi_s, b if odd else POS)
+            free_s = min(free_s, be if odd else POS)
         if working and ctype[u] <= ALAP and su == NOT_STARTED:
             f = min(hi_f, hi_s + du, dline[u])
             s = f - du
