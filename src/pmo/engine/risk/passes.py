@@ -18,7 +18,7 @@ dates and total float).
 import numpy as np
 from numba import njit, prange
 
-from pmo.engine.calendars import _work
+from pmo.engine.calendars import _finish_at, _finish_need, _start_at, _start_limit, _work
 from pmo.engine.cpm.kernels import (
     ALAP,
     FINISHED,
@@ -28,6 +28,7 @@ from pmo.engine.cpm.kernels import (
     POS,
     START,
     STATUS,
+    W0,
     WORKING,
     _limit,
     _pct,
@@ -146,6 +147,22 @@ def _forward(net, act, sc, cs, d, lanes_d, early, req, fin, flag):
                     x = src[ln] + _pct(lag[e], du[ln])
                     if x > dst[ln]:
                         dst[ln] = x
+            elif working:
+                # Elapsed lag: through instants of the project calendar and back.
+                w0 = sc[W0]
+                src, dst, du, dv = early[u, side], req[v, col], d[u], d[v]
+                for ln in range(LANES):
+                    lv = np.int64(lag[e]) if kind == 1 else _pct(lag[e], du[ln])
+                    if side == 1:
+                        at = _finish_at(cs, 0, src[ln] + w0, flag) + lv
+                    else:
+                        at = _start_at(cs, 0, src[ln] + w0, flag) + lv
+                    if col == 0 or dv[ln] == 0:
+                        x = _work(cs, 0, at, flag) - w0
+                    else:
+                        x = _finish_need(cs, 0, at, flag) - w0
+                    if x > dst[ln]:
+                        dst[ln] = x
             else:
                 for ln in range(LANES):
                     r = _require(
@@ -194,6 +211,21 @@ def _backward(net, act, sc, cs, d, lanes_d, early, late, fin, hi, live, threshol
                 src, dst, du = late[v, col], hi[side], d[u]
                 for ln in range(LANES):
                     x = src[ln] - _pct(lag[e], du[ln])
+                    if x < dst[ln]:
+                        dst[ln] = x
+            elif working:
+                w0 = sc[W0]
+                src, dst, du, dv = late[v, col], hi[side], d[u], d[v]
+                for ln in range(LANES):
+                    lv = np.int64(lag[e]) if kind == 1 else _pct(lag[e], du[ln])
+                    if col == 0 or dv[ln] == 0:
+                        at = _start_at(cs, 0, src[ln] + w0, flag) - lv
+                    else:
+                        at = _finish_at(cs, 0, src[ln] + w0, flag) - lv
+                    if side == 1:
+                        x = _work(cs, 0, at, flag) - w0
+                    else:
+                        x = _start_limit(cs, 0, at, flag) - w0
                     if x < dst[ln]:
                         dst[ln] = x
             else:
