@@ -545,6 +545,55 @@ def instants(values, kinds, table, base, floor, out):  # pragma: no cover - comp
 
 
 @njit(cache=True)
+def minute_table(starts, ends, cum, j, a, table):  # pragma: no cover - compiled
+    """``table[q] =`` the instant working minute ``a + q`` begins; ``j`` is its interval.
+
+    Within interval ``j`` (working minutes ``cum[j]`` on), minute ``w`` begins at
+    ``starts[j] + w - cum[j]``.
+    """
+    w = a
+    q = 0
+    while q < table.shape[0]:
+        stop = min(cum[j] + ends[j] - starts[j], a + table.shape[0])
+        shift = starts[j] - cum[j]
+        while w < stop:
+            table[q] = shift + w
+            w += 1
+            q += 1
+        j += 1
+
+
+@njit(cache=True)
+def span(fields, lo, hi):  # pragma: no cover - compiled
+    """(min, max) over the arrays of the tuple ``fields`` and the bounds ``lo``, ``hi``."""
+    for values in fields:
+        for i in range(values.shape[0]):
+            lo = min(lo, values[i])
+            hi = max(hi, values[i])
+    return lo, hi
+
+
+@njit(cache=True)
+def instants_all(starts, finishes, mil, table, base, floor, out_s, out_f):  # pragma: no cover
+    """:func:`instants` of start fields and finish fields in one pass over activities.
+
+    ``starts`` and ``finishes`` are tuples of value arrays (kind 0 and 1), ``out_s`` and
+    ``out_f`` tuples of as many output arrays; milestones (``mil``) take kind 2 in both.
+    """
+    for i in range(mil.shape[0]):
+        if mil[i]:
+            for j in range(len(starts)):
+                out_s[j][i] = max(table[starts[j][i] - 1 - base] + 1, floor)
+            for j in range(len(finishes)):
+                out_f[j][i] = max(table[finishes[j][i] - 1 - base] + 1, floor)
+        else:
+            for j in range(len(starts)):
+                out_s[j][i] = table[starts[j][i] - base]
+            for j in range(len(finishes)):
+                out_f[j][i] = table[finishes[j][i] - 1 - base] + 1
+
+
+@njit(cache=True)
 def project_minutes(values, w0, cs, flag):  # pragma: no cover - compiled
     """Working minutes of the project calendar (calendar 0) since the origin."""
     out = np.empty_like(values)

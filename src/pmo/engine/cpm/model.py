@@ -127,7 +127,25 @@ class ScheduleResult:
     def all_dates(self) -> dict[str, NDArray[np.datetime64]]:
         """UTC ``datetime64[m]`` of every date field."""
         out: dict[str, NDArray[np.datetime64]] = {}
+        if self._instants is None:
+            # Early and late dates in one pass: one look-up table, no kind arrays.
+            if "table" not in self._cache:
+                self._cache["table"] = self._instant_table()
+            table, base, floor = self._cache["table"]  # type: ignore[misc]
+            n = self.early_start.shape[0]
+            mil = self._milestone if self._milestone is not None else np.zeros(n, np.bool_)
+            es, ls, ef, lf = (np.empty(n, dtype=np.int64) for _ in range(4))
+            k.instants_all(
+                (self.early_start, self.late_start), (self.early_finish, self.late_finish),
+                mil, table, base, floor, (es, ls), (ef, lf),
+            )  # fmt: skip
+            for name, v in (("early_start", es), ("late_start", ls)):
+                out[name] = v.view("datetime64[m]")
+            for name, v in (("early_finish", ef), ("late_finish", lf)):
+                out[name] = v.view("datetime64[m]")
         for name in _DATE_FIELDS:
+            if name in out:
+                continue
             twin = {"start": "early_start", "finish": "early_finish"}.get(name)
             if twin is not None and getattr(self, name) is getattr(self, twin):
                 out[name] = out[twin]
@@ -155,10 +173,9 @@ class ScheduleResult:
         return out
 
     def _instant_table(self) -> tuple[I64, int, int]:
-        values = [getattr(self, name) for name in _DATE_FIELDS]
-        lo = min([int(v.min()) for v in values if v.size] + [self.project_start])
-        hi = max([int(v.max()) for v in values if v.size] + [self.project_finish])
-        table, base = _instant_table(self.clock, lo - 1, hi)
+        fields = tuple({id(v): v for v in (getattr(self, f) for f in _DATE_FIELDS)}.values())
+        lo, hi = k.span(fields, self.project_start, self.project_finish)
+        table, base = _instant_table(self.clock, int(lo) - 1, int(hi))
         return table, base, int(table[self.project_start - base])
 
     def negative_float(self) -> NDArray[np.intp]:
@@ -182,14 +199,9 @@ def _instant_table(clock: WorkClock, lo: int, hi: int) -> tuple[I64, int]:
             break
         cs = _widen(clock, cs, np.asarray([a < 0, b >= int(cs.total[0])], dtype=np.int64))
     end = int(cs.ptr[1])
-    starts, cum = cs.starts[:end], cs.cum[:end]
-    lengths = cs.ends[:end] - starts
-    j0 = int(np.searchsorted(cum, a, side="right")) - 1
-    j1 = int(np.searchsorted(cum, b, side="right"))
-    # Within interval j, minute w starts at starts[j] + (w - cum[j]).
-    shift = np.repeat(starts[j0:j1] - cum[j0:j1], lengths[j0:j1])
-    first = a - int(cum[j0])
-    table = shift[first : first + b - a + 1] + np.arange(a, b + 1, dtype=np.int64)
+    j0 = int(np.searchsorted(cs.cum[:end], a, side="right")) - 1
+    table = np.empty(b - a + 1, dtype=np.int64)
+    k.minute_table(cs.starts, cs.ends, cs.cum, j0, a, table)
     return table, lo
 
 
