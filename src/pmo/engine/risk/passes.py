@@ -40,8 +40,21 @@ from pmo.engine.risk.draws import FIXED, TRIANGULAR, draw, stream, uniform
 
 __all__: list[str] = []
 
-#: Iterations scheduled together: eight int64 rows are two AVX2 registers each.
-LANES = 8
+#: Iterations scheduled together: a row of sixteen int32 values is one cache line.
+LANES = 16
+#: Lane values are int32 (minutes, 4,000 years either way); these stand for "none".
+LOW = -(1 << 30)
+HIGH = 1 << 30
+
+
+@njit(cache=True, inline="always")
+def _wide(x):  # pragma: no cover - compiled
+    """A lane value as the shared helpers expect it: "none" is NEG or POS there."""
+    if x <= LOW:
+        return NEG
+    if x >= HIGH:
+        return POS
+    return np.int64(x)
 
 
 @njit(cache=True)
@@ -106,8 +119,8 @@ def _forward(net, act, sc, cs, d, lanes_d, early, req, fin, flag):
     ptr, succ, ltype, lag, lkind, lcal = net
     cal, ctype, ctime, dline, astart, afinish, state = act[2:]
     n = d.shape[0]
-    req[:] = NEG
-    fin[:] = NEG
+    req[:] = LOW
+    fin[:] = LOW
     lo = max(sc[START], sc[STATUS])
     working = sc[MODE] == WORKING
     for u in range(n):
@@ -123,7 +136,8 @@ def _forward(net, act, sc, cs, d, lanes_d, early, req, fin, flag):
         else:
             for ln in range(LANES):
                 a = (lanes_d[ln], lanes_d[ln], cal, ctype, ctime, dline, astart, afinish, state)
-                s, f = _place_early(u, max(lo, req[u, 0, ln]), req[u, 1, ln], a, sc, cs, flag)
+                rf = _wide(req[u, 1, ln])
+                s, f = _place_early(u, max(lo, req[u, 0, ln]), rf, a, sc, cs, flag)
                 early[u, 0, ln] = s
                 early[u, 1, ln] = f
         for e in range(ptr[u], ptr[u + 1]):
@@ -135,18 +149,14 @@ def _forward(net, act, sc, cs, d, lanes_d, early, req, fin, flag):
             side = 1 - (t & 1)
             col = t >> 1
             if working and kind == 0:
-                lv = np.int64(lag[e])
+                lv = np.int32(lag[e])
                 src, dst = early[u, side], req[v, col]
                 for ln in range(LANES):
-                    x = src[ln] + lv
-                    if x > dst[ln]:
-                        dst[ln] = x
+                    dst[ln] = max(dst[ln], src[ln] + lv)
             elif working and kind == 2:
                 src, dst, du = early[u, side], req[v, col], d[u]
                 for ln in range(LANES):
-                    x = src[ln] + _pct(lag[e], du[ln])
-                    if x > dst[ln]:
-                        dst[ln] = x
+                    dst[ln] = max(dst[ln], src[ln] + _pct(lag[e], du[ln]))
             elif working:
                 # Elapsed lag: through instants of the project calendar and back.
                 w0 = sc[W0]
@@ -190,7 +200,7 @@ def _backward(net, act, sc, cs, d, lanes_d, early, late, fin, hi, live, threshol
     working = sc[MODE] == WORKING
     for u in range(n - 1, -1, -1):
         for ln in range(LANES):
-            hi[0, ln] = POS
+            hi[0, ln] = HIGH
             hi[1, ln] = fin[ln]
         for e in range(ptr[u], ptr[u + 1]):
             t = ltype[e]
@@ -201,18 +211,14 @@ def _backward(net, act, sc, cs, d, lanes_d, early, late, fin, hi, live, threshol
             col = t >> 1
             side = 1 - (t & 1)
             if working and kind == 0:
-                lv = np.int64(lag[e])
+                lv = np.int32(lag[e])
                 src, dst = late[v, col], hi[side]
                 for ln in range(LANES):
-                    x = src[ln] - lv
-                    if x < dst[ln]:
-                        dst[ln] = x
+                    dst[ln] = min(dst[ln], src[ln] - lv)
             elif working and kind == 2:
                 src, dst, du = late[v, col], hi[side], d[u]
                 for ln in range(LANES):
-                    x = src[ln] - _pct(lag[e], du[ln])
-                    if x < dst[ln]:
-                        dst[ln] = x
+                    dst[ln] = min(dst[ln], src[ln] - _pct(lag[e], du[ln]))
             elif working:
                 w0 = sc[W0]
                 src, dst, du, dv = late[v, col], hi[side], d[u], d[v]
@@ -251,9 +257,9 @@ def _backward(net, act, sc, cs, d, lanes_d, early, late, fin, hi, live, threshol
             continue
         for ln in range(LANES):
             a = (lanes_d[ln], lanes_d[ln], cal, ctype, ctime, dline, astart, afinish, state)
-            s, f = _place_late(
-                u, hi[0, ln], hi[1, ln], early[u, 0, ln], early[u, 1, ln], a, sc, cs, flag
-            )
+            limit_s, limit_f = _wide(hi[0, ln]), _wide(hi[1, ln])
+            at_s, at_f = early[u, 0, ln], early[u, 1, ln]
+            s, f = _place_late(u, limit_s, limit_f, at_s, at_f, a, sc, cs, flag)
             late[u, 0, ln] = s
             late[u, 1, ln] = f
             if state[u] == FINISHED or ln >= live:
@@ -291,12 +297,12 @@ def run(net, act, sc, cs, order, threshold, key, first, count, params, fixed, ri
     flags = np.zeros((blocks, 2), dtype=np.int64)
     with_cost = extra.shape[0] > 0
     for b in prange(blocks):
-        d = np.empty((n, LANES), dtype=np.int64)
+        d = np.empty((n, LANES), dtype=np.int32)
         lanes_d = np.empty((LANES, n), dtype=np.int64)
-        early = np.empty((n, 2, LANES), dtype=np.int64)
-        req = np.empty((n, 2, LANES), dtype=np.int64)
-        fin = np.empty(LANES, dtype=np.int64)
-        hi = np.empty((2, LANES), dtype=np.int64)
+        early = np.empty((n, 2, LANES), dtype=np.int32)
+        req = np.empty((n, 2, LANES), dtype=np.int32)
+        fin = np.empty(LANES, dtype=np.int32)
+        hi = np.empty((2, LANES), dtype=np.int32)
         spend = np.empty(LANES)
         flag = flags[b]
         for g in range(b * groups // blocks, (b + 1) * groups // blocks):
