@@ -188,7 +188,10 @@ def jit_was_cached() -> bool:
         kernels.forward,
         kernels.backward,
         kernels.unpack,
-        kernels.instants,
+        kernels._unpack,
+        kernels.span,
+        kernels.minute_table,
+        kernels.instants_all,
         calendars._map,
     ]
     return all(d.stats.cache_hits and not d.stats.cache_misses for d in dispatchers)
