@@ -296,6 +296,11 @@ def run(net, act, sc, cs, order, threshold, key, first, count, params, fixed, ri
     counts = np.zeros((blocks, n), dtype=np.int64)
     flags = np.zeros((blocks, 2), dtype=np.int64)
     with_cost = extra.shape[0] > 0
+    # Lane-major durations feed the shared helpers; the fast paths never need them.
+    general = sc[MODE] != WORKING
+    ctype, state = act[3], act[8]
+    for u in range(n):
+        general = general or ctype[u] > ALAP or state[u] != NOT_STARTED
     for b in prange(blocks):
         d = np.empty((n, LANES), dtype=np.int32)
         lanes_d = np.empty((LANES, n), dtype=np.int64)
@@ -310,9 +315,10 @@ def run(net, act, sc, cs, order, threshold, key, first, count, params, fixed, ri
             live = min(LANES, count - row)
             _draw_lanes(d, order, key, first + row, live, params, fixed_at, fixed_values, row)
             _add_risks(d, risk_ptr, risk_at, risk_delay, row, live)
-            for u in range(n):
-                for ln in range(LANES):
-                    lanes_d[ln, u] = d[u, ln]
+            if general:
+                for u in range(n):
+                    for ln in range(LANES):
+                        lanes_d[ln, u] = d[u, ln]
             _forward(net, act, sc, cs, d, lanes_d, early, req, fin, flag)
             # The requirement rows are free again: they take the late dates.
             _backward(net, act, sc, cs, d, lanes_d, early, req, fin, hi, live, threshold,
