@@ -17,9 +17,31 @@ _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
 _S11, _S27, _S30, _S31 = np.uint64(11), np.uint64(27), np.uint64(30), np.uint64(31)
 _TWO53 = 1.0 / 9007199254740992.0
-_TWO_PI = 2.0 * np.pi
-_LOG4 = np.log(4.0)
-_ONE_PLUS_LOG5 = 1.0 + np.log(5.0)
+
+# Ziggurat for the standard normal (Marsaglia and Tsang 2000, with Doornik's 2005
+# layout): 128 layers of equal area under exp(-x^2 / 2); most draws are one table
+# lookup and one comparison.
+_LAYERS = 128
+_R = 3.442619855899
+_AREA = 9.91256303526217e-3
+
+
+def _ziggurat_tables() -> tuple[np.ndarray, np.ndarray]:
+    x = np.empty(_LAYERS + 1)
+    f = np.exp(-0.5 * _R * _R)
+    x[0] = _AREA / f
+    x[1] = _R
+    for i in range(2, _LAYERS):
+        x[i] = np.sqrt(-2.0 * np.log(_AREA / x[i - 1] + f))
+        f = np.exp(-0.5 * x[i] * x[i])
+    x[_LAYERS] = 0.0
+    return x, x[1:] / x[:-1]
+
+
+_ZX, _ZRATIO = _ziggurat_tables()
+_S8 = np.uint64(8)
+_LOW7 = np.uint64(_LAYERS - 1)
+_TWO56 = 1.0 / 72057594037927936.0
 
 # Distribution codes (mirror pmo.engine.risk.sampling.Distribution) and the two
 # special cases of PERT-Beta with a closed-form inverse (mode at an end).
@@ -47,29 +69,57 @@ def uniform(state):  # pragma: no cover - compiled
 
 
 @njit(cache=True)
-def _beta(alpha, beta, state):  # pragma: no cover - compiled
-    """Beta(alpha, beta) for alpha, beta > 1: Cheng's (1978) algorithm BB."""
-    a = min(alpha, beta)
-    b = max(alpha, beta)
-    total = a + b
-    bet = np.sqrt((total - 2.0) / (2.0 * a * b - total))
-    gam = a + 1.0 / bet
+def normal(state):  # pragma: no cover - compiled
+    """``(z, next state)`` with z standard normal (ziggurat)."""
     while True:
-        u1, state = uniform(state)
-        u2, state = uniform(state)
-        v = bet * np.log(u1 / (1.0 - u1))
-        w = a * np.exp(v)
-        z = u1 * u1 * u2
-        r = gam * v - _LOG4
-        s = a + r - w
-        if s + _ONE_PLUS_LOG5 >= 5.0 * z:
-            break
-        t = np.log(z)
-        if s >= t:
-            break
-        if r + total * np.log(total / (b + w)) >= t:
-            break
-    return w / (b + w) if a == alpha else b / (b + w)
+        state = state + _GOLDEN
+        bits = _mix(state)
+        i = np.int64(bits & _LOW7)
+        # The top 56 bits give u in (-1, 1); the low 7 bits, independent of them, the layer.
+        u = 2.0 * (((bits >> _S8) + 0.5) * _TWO56) - 1.0
+        if abs(u) < _ZRATIO[i]:
+            return u * _ZX[i], state
+        if i == 0:
+            # The base layer's tail beyond R (Marsaglia 1964).
+            while True:
+                a, state = uniform(state)
+                b, state = uniform(state)
+                x = -np.log(a) / _R
+                if -2.0 * np.log(b) >= x * x:
+                    return (_R + x if u > 0 else -_R - x), state
+        x = u * _ZX[i]
+        f0 = np.exp(-0.5 * (_ZX[i] * _ZX[i] - x * x))
+        f1 = np.exp(-0.5 * (_ZX[i + 1] * _ZX[i + 1] - x * x))
+        w, state = uniform(state)
+        if f1 + w * (f0 - f1) < 1.0:
+            return x, state
+
+
+@njit(cache=True)
+def _gamma(shape, state):  # pragma: no cover - compiled
+    """Gamma(shape, 1) for shape >= 1: Marsaglia and Tsang (2000)."""
+    d = shape - 1.0 / 3.0
+    c = 1.0 / np.sqrt(9.0 * d)
+    while True:
+        z, state = normal(state)
+        v = 1.0 + c * z
+        if v <= 0.0:
+            continue
+        v = v * v * v
+        u, state = uniform(state)
+        zz = z * z
+        if u < 1.0 - 0.0331 * zz * zz:
+            return d * v, state
+        if np.log(u) < 0.5 * zz + d * (1.0 - v + np.log(v)):
+            return d * v, state
+
+
+@njit(cache=True)
+def _beta(alpha, beta, state):  # pragma: no cover - compiled
+    """Beta(alpha, beta) for alpha, beta >= 1, as a ratio of two gammas."""
+    x, state = _gamma(alpha, state)
+    y, state = _gamma(beta, state)
+    return x / (x + y)
 
 
 @njit(cache=True)
@@ -81,22 +131,20 @@ def draw(kind, lo, mode, hi, p1, p2, state):  # pragma: no cover - compiled
     """
     if kind == FIXED:
         return mode
-    u, state = uniform(state)
     width = hi - lo
+    if kind == LOGNORMAL:
+        z, state = normal(state)
+        return lo + np.exp(p1 + p2 * z)
+    if kind == PERT and p1 != 1.0 and p2 != 1.0:
+        return lo + width * _beta(p1, p2, state)
+    u, state = uniform(state)
     if kind == TRIANGULAR:
         if u * width < mode - lo:
             return lo + np.sqrt(u * width * (mode - lo))
         return hi - np.sqrt((1.0 - u) * width * (hi - mode))
     if kind == UNIFORM:
         return lo + u * width
-    if kind == LOGNORMAL:
-        # Box-Muller: exact normal from two uniforms.
-        u2, state = uniform(state)
-        z = np.sqrt(-2.0 * np.log(u)) * np.cos(_TWO_PI * u2)
-        return lo + np.exp(p1 + p2 * z)
-    # PERT-Beta: inverse CDF when the mode sits at an end (a parameter equals 1).
+    # PERT-Beta with the mode at an end (a parameter equals 1): inverse CDF.
     if p1 == 1.0:
         return lo + width * (1.0 - (1.0 - u) ** (1.0 / p2))
-    if p2 == 1.0:
-        return lo + width * u ** (1.0 / p1)
-    return lo + width * _beta(p1, p2, state)
+    return lo + width * u ** (1.0 / p1)
