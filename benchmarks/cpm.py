@@ -188,7 +188,6 @@ def jit_was_cached() -> bool:
         kernels.forward,
         kernels.backward,
         kernels.unpack,
-        kernels._unpack,
         kernels.span,
         kernels.minute_table,
         kernels.instants_all,

@@ -457,20 +457,12 @@ def start_of(dates):  # pragma: no cover - compiled
 def unpack(rank, early, late, fl, on_path, threshold, state, out):  # pragma: no cover
     """Results from labels back to caller positions; critical by float or ``on_path``.
 
-    Gathering (sequential writes, random reads) beats scattering seven arrays; the
-    positions are split between the threads.
+    Gathering (sequential writes, random reads) beats scattering seven arrays. One
+    thread: on a shared machine, waiting for a second one costs more than it saves.
     """
     es, ef, ls, lf, tf, ff, crit = out
-    _unpack(rank, early, late, fl, on_path, threshold, state, es, ef, ls, lf, tf, ff, crit)
-
-
-@njit(cache=True, parallel=True)
-def _unpack(  # pragma: no cover - compiled
-    rank, early, late, fl, on_path, threshold, state, es, ef, ls, lf, tf, ff, crit
-):
-    # The outputs come one by one: writes through a tuple of arrays were lost in prange.
     by_path = on_path.shape[0] > 0
-    for p in prange(rank.shape[0]):
+    for p in range(rank.shape[0]):
         i = rank[p]
         es[p] = early[i, 0]
         ef[p] = early[i, 1]
