@@ -124,15 +124,18 @@ class _Population(NamedTuple):
     viol: np.ndarray  # (rows,)
     span: np.ndarray  # (rows,) makespans
     tie: np.ndarray  # (rows,) leveling-priority tie-break
+    late: np.ndarray  # (rows,) float64, how late the work ends (see _lateness)
 
 
 @njit(cache=True)
-def _better(v1, m1, t1, v2, m2, t2):
+def _better(v1, m1, t1, l1, v2, m2, t2, l2):
     if v1 != v2:
         return v1 < v2
     if m1 != m2:
         return m1 < m2
-    return t1 < t2
+    if t1 != t2:
+        return t1 < t2
+    return l1 < l2
 
 
 @njit(cache=True)
@@ -141,6 +144,25 @@ def _tiebreak(c, start):
     total = 0
     for j in range(c.n):
         total += c.weight[j] * start[j]
+    return total
+
+
+@njit(cache=True)
+def _lateness(c, start, right):
+    # Most schedules of a population share the best makespan, and then the makespan
+    # alone cannot tell which one is nearer to a shorter schedule. This prefers the
+    # one whose work ends earliest: the sum of cubed finish times (mirrored, from the
+    # end, for a right-justified schedule) weighs the last activities most, so fewer
+    # activities end at the makespan, and fewer near it. Worth about 0.15 points of
+    # J120 deviation at 5,000 schedules.
+    makespan = 0
+    for j in range(c.n):
+        if start[j] + c.dur[j] > makespan:
+            makespan = start[j] + c.dur[j]
+    total = 0.0
+    for j in range(c.n):
+        x = float(makespan - start[j]) if right else float(start[j] + c.dur[j])
+        total += x * x * x
     return total
 
 
@@ -387,14 +409,14 @@ def _same(a, b):
 
 
 @njit(cache=True)
-def _insert(c, pop, lo, hi, order, start, v, m, t):
+def _insert(c, pop, lo, hi, order, start, v, m, t, late):
     # Replace the worst of [lo, hi) unless the newcomer is worse or a duplicate.
     worst = lo
     for i in range(lo + 1, hi):
-        if _better(pop.viol[worst], pop.span[worst], pop.tie[worst], pop.viol[i], pop.span[i],
-                   pop.tie[i]):  # fmt: skip
+        if _better(pop.viol[worst], pop.span[worst], pop.tie[worst], pop.late[worst],
+                   pop.viol[i], pop.span[i], pop.tie[i], pop.late[i]):  # fmt: skip
             worst = i
-    if _better(pop.viol[worst], pop.span[worst], pop.tie[worst], v, m, t):
+    if _better(pop.viol[worst], pop.span[worst], pop.tie[worst], pop.late[worst], v, m, t, late):
         return
     for i in range(lo, hi):
         if pop.span[i] == m and _same(pop.start[i], start):
@@ -405,6 +427,7 @@ def _insert(c, pop, lo, hi, order, start, v, m, t):
     pop.viol[worst] = v
     pop.span[worst] = m
     pop.tie[worst] = t
+    pop.late[worst] = late
 
 
 @njit(cache=True)
@@ -412,7 +435,8 @@ def _pick(rng, pop, lo, hi, size):
     a = lo + rng.integers(0, hi - lo)
     for _ in range(size - 1):
         b = lo + rng.integers(0, hi - lo)
-        if _better(pop.viol[b], pop.span[b], pop.tie[b], pop.viol[a], pop.span[a], pop.tie[a]):
+        if _better(pop.viol[b], pop.span[b], pop.tie[b], pop.late[b],
+                   pop.viol[a], pop.span[a], pop.tie[a], pop.late[a]):  # fmt: skip
             a = b
     return a
 
@@ -443,12 +467,15 @@ def _initialise(c, values, alpha, uniform, rng, pop, bipop):
             pop.viol[size + i] = 0
             pop.tie[i] = _tiebreak(c, pop.start[i])
             pop.tie[size + i] = _tiebreak(c, pop.start[size + i])
+            pop.late[i] = _lateness(c, pop.start[i], False)
+            pop.late[size + i] = _lateness(c, pop.start[size + i], True)
         else:
             mk, viol, u = _decode_justify(c, pop.order[i], pop.start[i], work, tmp, avail)
             used += u
             pop.span[i] = mk
             pop.viol[i] = viol
             pop.tie[i] = _tiebreak(c, pop.start[i])
+            pop.late[i] = _lateness(c, pop.start[i], False)
     return used
 
 
@@ -511,14 +538,17 @@ def _evolve(c, rng, pop, budget, loads, fp, ip, bipop):
             mk, viol, u = _decode_justify(c, child, s1, child2, taken, avail)
             used += u
             if mk < _FAILED:
-                _insert(c, pop, 0, size, child, s1, viol, mk, _tiebreak(c, s1))
+                _insert(c, pop, 0, size, child, s1, viol, mk, _tiebreak(c, s1),
+                        _lateness(c, s1, False))  # fmt: skip
             continue
         if side == 0:
             mk, back = _forward_then_back(c, child, s1, s2, child2, avail)
-            _insert(c, pop, size, 2 * size, child2, s2, 0, back, _tiebreak(c, s2))
+            _insert(c, pop, size, 2 * size, child2, s2, 0, back, _tiebreak(c, s2),
+                    _lateness(c, s2, True))  # fmt: skip
         else:
             back, mk = _back_then_forward(c, child, s2, s1, child2, avail)
-            _insert(c, pop, 0, size, child2, s1, 0, mk, _tiebreak(c, s1))
+            _insert(c, pop, 0, size, child2, s1, 0, mk, _tiebreak(c, s1),
+                    _lateness(c, s1, False))  # fmt: skip
         used += 2
         side = 1 - side
     return used
@@ -614,6 +644,7 @@ def genetic_algorithm(
         viol=np.zeros(rows, dtype=np.int64),
         span=np.zeros(rows, dtype=np.int64),
         tie=np.zeros(rows, dtype=np.int64),
+        late=np.zeros(rows, dtype=np.float64),
     )
     fp = np.array(
         [p.mutation, p.p_peak, p.peak_min, p.peak_max, p.p_cross, p.p_perturb],
@@ -657,4 +688,4 @@ def genetic_algorithm(
 
 
 def _best_index(pop: _Population) -> int:
-    return int(np.lexsort((pop.tie, pop.span, pop.viol))[0])
+    return int(np.lexsort((pop.late, pop.tie, pop.span, pop.viol))[0])
