@@ -145,7 +145,7 @@ def _compile(n, pred, succ, ltype, lag, lkind, rec, out):  # pragma: no cover - 
     # int32 counts and fill pointers (m < 2**31): half the bytes of the random accesses.
     ptr = np.zeros(n + 1, dtype=np.int32)
     indeg = np.zeros(n, dtype=np.int32)
-    order = np.empty(n, dtype=np.int32)
+    order = np.empty(n + 1, dtype=np.int32)  # one spare slot for the count-down
     rank = np.empty(n, dtype=np.int32)
     out_ptr = np.empty(n + 1, dtype=np.int64)
     for k in range(m):
@@ -154,7 +154,7 @@ def _compile(n, pred, succ, ltype, lag, lkind, rec, out):  # pragma: no cover - 
         bad_node = p < 0 or p >= n or s < 0 or s >= n
         bad_code = ltype[k] < 0 or ltype[k] > 3 or lkind[k] < 0 or lkind[k] > 3
         if bad_node or bad_code or lag[k] < -2147483647 or lag[k] > 2147483647:
-            return 1, k, order, order, out_ptr
+            return 1, k, order[:n], order[:n], out_ptr
         ptr[p + 1] += 1
         indeg[s] += 1
     for i in range(n):
@@ -211,18 +211,20 @@ def _compile(n, pred, succ, ltype, lag, lkind, rec, out):  # pragma: no cover - 
                 out_kind[jj] = word & 15
                 e += 1
         for jj in range(first, j):
+            # Without a branch (a third of the links free their successor, at random):
+            # every successor is written at the tail, which moves on when it is free.
             v = out_succ[jj]
-            indeg[v] -= 1
-            if indeg[v] == 0:
-                order[tail] = v
-                tail += 1
+            d = indeg[v] - 1
+            indeg[v] = d
+            order[tail] = v
+            tail += d == 0
         head = end
     if tail < n:
-        return 2, tail, order, rank, out_ptr
+        return 2, tail, order[:n], rank, out_ptr
     out_ptr[n] = j
     for j in range(m):
         out_succ[j] = rank[out_succ[j]]
-    return 0, 0, order, rank, out_ptr
+    return 0, 0, order[:n], rank, out_ptr
 
 
 def _find_cycle(n: int, pred: I64, succ: I64, done: NDArray[np.int32]) -> list[int]:

@@ -247,6 +247,22 @@ def forward(net, act, sc, cs, early, req, flag):  # pragma: no cover - compiled
                 v = succ[e]
                 col = t >> 1
                 req[v, col] = max(req[v, col], r)
+            elif working and t >= 0:
+                # Elapsed lag: through instants of the project calendar and back (as
+                # _require, without the call).
+                lv = g if kind == 1 else _pct(g, du)
+                v = succ[e]
+                col = t >> 1
+                w0 = sc[W0]
+                if t & 1:
+                    at = _start_at(cs, 0, s + w0, flag) + lv
+                else:
+                    at = _finish_at(cs, 0, f + w0, flag) + lv
+                if col == 0 or dur[v] == 0:
+                    r = _work(cs, 0, at, flag) - w0
+                else:
+                    r = _finish_need(cs, 0, at, flag) - w0
+                req[v, col] = max(req[v, col], r)
             elif t >= 0:
                 src = s if t & 1 else f
                 v = succ[e]
@@ -294,6 +310,23 @@ def backward(net, act, sc, cs, finish, early, late, fl, floats, flag):  # pragma
                 lv = g if kind == 0 else _pct(g, du)
                 b = target - lv
                 be = target_e - lv if floats else POS
+            elif working:
+                # Elapsed lag: _limit of the working model, for both targets at once.
+                g = np.int64(lag[e])
+                lv = g if kind == 1 else _pct(g, du)
+                w0 = sc[W0]
+                if col == 0 or dur[v] == 0:
+                    at = _start_at(cs, 0, target + w0, flag) - lv
+                    at_e = _start_at(cs, 0, target_e + w0, flag) - lv if floats else 0
+                else:
+                    at = _finish_at(cs, 0, target + w0, flag) - lv
+                    at_e = _finish_at(cs, 0, target_e + w0, flag) - lv if floats else 0
+                if t & 1:
+                    b = _start_limit(cs, 0, at, flag) - w0
+                    be = _start_limit(cs, 0, at_e, flag) - w0 if floats else POS
+                else:
+                    b = _work(cs, 0, at, flag) - w0
+                    be = _work(cs, 0, at_e, flag) - w0 if floats else POS
             else:
                 b = _limit(t, kind, lag[e], lcal[e], du, dur, v, target, sc, cs, flag)
                 if floats:
