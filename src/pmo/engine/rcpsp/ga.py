@@ -22,6 +22,9 @@ The method combines the ingredients of the best population methods for the RCPSP
   it (the population drifts on plateaus) but never duplicates a schedule; once a
   population has (almost) converged, most of its children are instead a good
   individual with a few activities moved to other positions.
+* **Ranking on plateaus**: among equal makespans (and equal leveling priority), the
+  schedule whose work ends earliest ranks first, so selection and replacement still
+  have a direction once a population shares one makespan.
 
 Every SGS pass counts as one generated schedule, and the budget is never exceeded.
 Randomness comes from one ``numpy.random.Generator`` made from the seed, so a seed and
