@@ -32,6 +32,7 @@ from pmo.engine.calendars import (
     _start_limit,
     _work,
 )
+from pmo.engine.network import PREFETCH, prefetch
 
 __all__: list[str] = []
 
@@ -225,6 +226,7 @@ def forward(net, act, sc, cs, early, req, flag):  # pragma: no cover - compiled
         req[i, 0] = lo
         req[i, 1] = NEG
     working = sc[MODE] == WORKING
+    m = succ.shape[0]
     for u in range(n):
         rs = req[u, 0]
         rf = req[u, 1]
@@ -237,6 +239,8 @@ def forward(net, act, sc, cs, early, req, flag):  # pragma: no cover - compiled
         early[u, 0] = s
         early[u, 1] = f
         for e in range(ptr[u], ptr[u + 1]):
+            if e + PREFETCH < m:
+                prefetch(req, succ[e + PREFETCH])
             t = ltype[e]
             kind = lkind[e]
             g = np.int64(lag[e])
@@ -291,6 +295,11 @@ def backward(net, act, sc, cs, finish, early, late, fl, floats, flag):  # pragma
         du = dur[u]
         su = state[u]
         for e in range(ptr[u], ptr[u + 1]):
+            # The walk goes down the labels: the links a few activities on come before.
+            if e >= PREFETCH:
+                v = succ[e - PREFETCH]
+                prefetch(late, v)
+                prefetch(early, v)
             t = ltype[e]
             if t < 0:
                 continue
@@ -495,7 +504,13 @@ def unpack(rank, early, late, fl, on_path, threshold, state, out):  # pragma: no
     """
     es, ef, ls, lf, tf, ff, crit = out
     by_path = on_path.shape[0] > 0
-    for p in range(rank.shape[0]):
+    n = rank.shape[0]
+    for p in range(n):
+        if p + PREFETCH < n:
+            i = rank[p + PREFETCH]
+            prefetch(early, i)
+            prefetch(late, i)
+            prefetch(fl, i)
         i = rank[p]
         es[p] = early[i, 0]
         ef[p] = early[i, 1]
@@ -614,7 +629,13 @@ def instants_all(starts, finishes, mil, table, base, floor, out_s, out_f):  # pr
     ``starts`` and ``finishes`` are tuples of value arrays (kind 0 and 1), ``out_s`` and
     ``out_f`` tuples of as many output arrays; milestones (``mil``) take kind 2 in both.
     """
-    for i in range(mil.shape[0]):
+    n = mil.shape[0]
+    for i in range(n):
+        if i + PREFETCH < n:
+            for j in range(len(starts)):
+                prefetch(table, starts[j][i + PREFETCH] - base)
+            for j in range(len(finishes)):
+                prefetch(table, finishes[j][i + PREFETCH] - 1 - base)
         if mil[i]:
             for j in range(len(starts)):
                 out_s[j][i] = max(table[starts[j][i] - 1 - base] + 1, floor)
