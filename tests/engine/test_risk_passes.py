@@ -26,7 +26,7 @@ def replay(prep, rows, watch):
     params = (np.full(n, FIXED, dtype=np.int64), none, none, none, none, none)
     finish = np.empty(iterations, dtype=np.int64)
     watched = np.empty((iterations, len(watch)), dtype=np.int64)
-    out = (finish, watched, np.empty((0, iterations), dtype=np.int64), np.empty(0, np.int64))
+    out = (finish, watched, np.empty((iterations, 0), dtype=np.int64), np.empty(0, np.int64))
     empty = np.zeros(0, dtype=np.int64)
     no_risks = (np.zeros(1, dtype=np.int64), empty, np.zeros((iterations, 0), dtype=np.int64))
     watch_at = rank[np.asarray(watch, dtype=np.int64)]

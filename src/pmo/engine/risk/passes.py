@@ -276,7 +276,7 @@ def _backward(net, act, sc, cs, d, lanes_d, early, late, fin, hi, live, threshol
 def run(net, act, sc, cs, order, threshold, key, first, count, params, fixed, risks, watch,
         kept, rate, extra, out):  # fmt: skip  # pragma: no cover - compiled
     """Iterations ``first .. first + count - 1``: finish, watched finishes and cost
-    per iteration, and kept durations (one row per kept activity), into ``out``
+    per iteration, and the kept activities' durations, into ``out``
     (iteration 0 is ``first``); returns the number of iterations in which each
     activity (by label) was critical.
 
@@ -335,7 +335,7 @@ def run(net, act, sc, cs, order, threshold, key, first, count, params, fixed, ri
                 for j in range(watch.shape[0]):
                     watched[i, j] = early[watch[j], 1, ln]
                 for j in range(kept.shape[0]):
-                    kept_out[j, i] = d[kept[j], ln]
+                    kept_out[i, j] = d[kept[j], ln]
                 if with_cost:
                     cost[i] = np.int64(np.rint(extra[i] + spend[ln]))
     total = np.zeros(n, dtype=np.int64)
