@@ -287,6 +287,11 @@ def backward(net, act, sc, cs, finish, early, late, fl, floats, flag):  # pragma
     dur, cal, ctype, dline, state = act[0], act[2], act[3], act[5], act[8]
     n = dur.shape[0]
     working = sc[MODE] == WORKING
+    started = False  # whether any successor can be a started activity
+    for i in range(n):
+        if state[i] == STARTED:
+            started = True
+            break
     for u in range(n - 1, -1, -1):
         hi_s = POS
         hi_f = finish
@@ -308,7 +313,7 @@ def backward(net, act, sc, cs, finish, early, late, fl, floats, flag):  # pragma
             col = t >> 1
             target = late[v, col]
             if floats:
-                if state[v] == STARTED and col == 0:
+                if started and col == 0 and state[v] == STARTED:
                     target_e = _remaining_start(v, early[v, 1], act, sc, cs, flag)
                 else:
                     target_e = early[v, col]
