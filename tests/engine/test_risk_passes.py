@@ -34,7 +34,7 @@ def replay(prep, rows, watch):
     every = (rank[np.arange(n)], rows)
     counts = prep.replay(
         passes.run, np.uint64(1), 0, iterations, params, every, no_risks, watch_at, empty,
-        np.zeros(0), np.zeros(0), out,
+        np.zeros(0), np.zeros(0), out, 2,
     )  # fmt: skip
     return finish, watched, prep.network.from_labels(counts)
 
@@ -150,3 +150,18 @@ def test_lanes_keep_progress_fixed_and_schedule_remaining_work_from_the_status_d
     assert watched.tolist() == expected_watched
     # The finished activity is never critical; the others always are.
     assert counts.tolist() == expected_counts.tolist() == [0, 3, 3]
+
+
+def test_the_kernels_can_be_cached_on_disk():
+    # A kernel that reads a ctypes pointer (numba.get_num_threads() inside it, say)
+    # cannot be cached and would be compiled again, for seconds, in every process.
+    from pmo.engine.risk import simulation
+
+    net = compile_network([0], [1], n=2)
+    prep = prepare(net, Activities(duration=[600, 600]))
+    est = simulation.Estimates([600, 600], [500, 500], [900, 800], [1, 3])
+    simulation.simulate(prep, est, iterations=50, seed=1, costs=[1, 1])
+    for kernel in (passes.run, simulation._rank_correlations):
+        assert kernel.overloads
+        for compiled in kernel.overloads.values():
+            assert not compiled.library.has_dynamic_globals, kernel.__name__

@@ -274,7 +274,7 @@ def _backward(net, act, sc, cs, d, lanes_d, early, late, fin, hi, live, threshol
 
 @njit(cache=True, parallel=True)
 def run(net, act, sc, cs, order, threshold, key, first, count, params, fixed, risks, watch,
-        kept, rate, extra, out):  # fmt: skip  # pragma: no cover - compiled
+        kept, rate, extra, out, threads):  # fmt: skip  # pragma: no cover - compiled
     """Iterations ``first .. first + count - 1``: finish, watched finishes and cost
     per iteration, and the kept activities' durations, into ``out``
     (iteration 0 is ``first``); returns the number of iterations in which each
@@ -285,6 +285,7 @@ def run(net, act, sc, cs, order, threshold, key, first, count, params, fixed, ri
     ``risks``: (ptr, labels, delay of shape (count, r)) risk delays in minutes.
     ``watch``, ``kept``: labels whose finish, duration is reported.
     ``rate``, ``extra``: cost per minute by label, extra cost per iteration (or empty).
+    ``threads``: numba's thread count (asking for it in here would stop caching).
     Returns ``(counts, flag)``; a set flag means a calendar ran out and nothing is valid.
     """
     finish, watched, kept_out, cost = out
@@ -292,7 +293,9 @@ def run(net, act, sc, cs, order, threshold, key, first, count, params, fixed, ri
     risk_ptr, risk_at, risk_delay = risks
     n = order.shape[0]
     groups = (count + LANES - 1) // LANES
-    blocks = max(1, min(groups, 64))
+    # A few blocks per thread: enough to even out, few enough that the scratch rows
+    # (megabytes on large networks) are allocated, and faulted in, rarely.
+    blocks = max(1, min(groups, 4 * threads))
     counts = np.zeros((blocks, n), dtype=np.int64)
     flags = np.zeros((blocks, 2), dtype=np.int64)
     with_cost = extra.shape[0] > 0

@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numba
 import numpy as np
 from numba import njit, prange
 from numpy.typing import ArrayLike, NDArray
@@ -418,6 +419,7 @@ def simulate(
             (fixed_at, fixed_values[rows]),
             (risk_ptr, risk_at, risk_minutes[rows]),
             watch_at, kept_at, rate, extra[rows] if extra.size else extra, out,
+            numba.get_num_threads(),
         )  # fmt: skip
         crit += counts
         done += size
