@@ -229,6 +229,10 @@ def _compile(n, pred, succ, ltype, lag, lkind, rec, out):  # pragma: no cover - 
         # Offsets first: the loop bounds of the copy below then come from sequential
         # reads, so a mispredicted loop exit no longer waits on a random read.
         for h in range(head, end):
+            if h + PREFETCH < end:
+                w = order[h + PREFETCH]
+                prefetch(ptr, w)
+                prefetch(rank, w)
             u = order[h]
             rank[u] = h
             e = ptr[u]
