@@ -14,10 +14,10 @@ from pmo.engine.risk.sampling import parameters
 
 
 @njit(cache=True)
-def _many(code, lo, mode, hi, p1, p2, size, key):
+def _many(code, lo, mode, hi, p1, p2, p3, p4, size, key):
     out = np.empty(size)
     for i in range(size):
-        out[i] = draw(code, lo, mode, hi, p1, p2, stream(key, i))
+        out[i] = draw(code, lo, mode, hi, p1, p2, p3, p4, stream(key, i))
     return out
 
 
@@ -42,11 +42,11 @@ def test_normal_draws_are_standard_normal_out_into_the_tails():
 
 
 def sample(kind, a, m, b, size=100_000, key=12345):
-    code, lo, mode, hi, p1, p2 = (x[0] for x in parameters(
+    code, lo, mode, hi, p1, p2, p3, p4 = (x[0] for x in parameters(
         np.array([a], dtype=float), np.array([m], dtype=float), np.array([b], dtype=float),
         np.array([kind], dtype=np.int8),
     ))  # fmt: skip
-    return _many(code, lo, mode, hi, p1, p2, size, np.uint64(key))
+    return _many(code, lo, mode, hi, p1, p2, p3, p4, size, np.uint64(key))
 
 
 @pytest.mark.parametrize(

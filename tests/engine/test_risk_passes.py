@@ -23,7 +23,7 @@ def replay(prep, rows, watch):
     iterations = rows.shape[0]
     rank = prep.network.rank.astype(np.int64)
     none = np.zeros(n)
-    params = (np.full(n, FIXED, dtype=np.int64), none, none, none, none, none)
+    params = (np.full(n, FIXED, dtype=np.int64), none, none, none, none, none, none, none)
     finish = np.empty(iterations, dtype=np.int64)
     watched = np.empty((iterations, len(watch)), dtype=np.int64)
     out = (finish, watched, np.empty((iterations, 0), dtype=np.int64), np.empty(0, np.int64))

@@ -65,7 +65,8 @@ def stream(key, counter):  # pragma: no cover - compiled
 def uniform(state):  # pragma: no cover - compiled
     """``(u, next state)`` with u uniform on the open interval (0, 1)."""
     state = state + _GOLDEN
-    return ((_mix(state) >> _S11) + 0.5) * _TWO53, state
+    # Through int64: unsigned 64-bit integers convert to float slowly on x86.
+    return (np.int64(_mix(state) >> _S11) + 0.5) * _TWO53, state
 
 
 @njit(cache=True)
@@ -76,7 +77,7 @@ def normal(state):  # pragma: no cover - compiled
         bits = _mix(state)
         i = np.int64(bits & _LOW7)
         # The top 56 bits give u in (-1, 1); the low 7 bits, independent of them, the layer.
-        u = 2.0 * (((bits >> _S8) + 0.5) * _TWO56) - 1.0
+        u = 2.0 * ((np.int64(bits >> _S8) + 0.5) * _TWO56) - 1.0
         if abs(u) < _ZRATIO[i]:
             return u * _ZX[i], state
         if i == 0:
@@ -96,10 +97,12 @@ def normal(state):  # pragma: no cover - compiled
 
 
 @njit(cache=True)
-def _gamma(shape, state):  # pragma: no cover - compiled
-    """Gamma(shape, 1) for shape >= 1: Marsaglia and Tsang (2000)."""
+def _gamma(shape, c, state):  # pragma: no cover - compiled
+    """Gamma(shape, 1) for shape >= 1: Marsaglia and Tsang (2000).
+
+    ``c`` is ``1 / sqrt(9 shape - 3)``, computed once per activity, not per draw.
+    """
     d = shape - 1.0 / 3.0
-    c = 1.0 / np.sqrt(9.0 * d)
     while True:
         z, state = normal(state)
         v = 1.0 + c * z
@@ -115,19 +118,20 @@ def _gamma(shape, state):  # pragma: no cover - compiled
 
 
 @njit(cache=True)
-def _beta(alpha, beta, state):  # pragma: no cover - compiled
+def _beta(alpha, beta, c_alpha, c_beta, state):  # pragma: no cover - compiled
     """Beta(alpha, beta) for alpha, beta >= 1, as a ratio of two gammas."""
-    x, state = _gamma(alpha, state)
-    y, state = _gamma(beta, state)
+    x, state = _gamma(alpha, c_alpha, state)
+    y, state = _gamma(beta, c_beta, state)
     return x / (x + y)
 
 
 @njit(cache=True)
-def draw(kind, lo, mode, hi, p1, p2, state):  # pragma: no cover - compiled
+def draw(kind, lo, mode, hi, p1, p2, p3, p4, state):  # pragma: no cover - compiled
     """One duration between ``lo`` and ``hi`` from the activity's distribution.
 
     ``p1``, ``p2``: PERT's alpha and beta, or the lognormal's mu and sigma (of the
-    excess over ``lo``); unused otherwise.
+    excess over ``lo``); ``p3``, ``p4``: PERT's gamma constants (see
+    ``sampling.parameters``); unused otherwise.
     """
     if kind == FIXED:
         return mode
@@ -136,7 +140,7 @@ def draw(kind, lo, mode, hi, p1, p2, state):  # pragma: no cover - compiled
         z, state = normal(state)
         return lo + np.exp(p1 + p2 * z)
     if kind == PERT and p1 != 1.0 and p2 != 1.0:
-        return lo + width * _beta(p1, p2, state)
+        return lo + width * _beta(p1, p2, p3, p4, state)
     u, state = uniform(state)
     if kind == TRIANGULAR:
         if u * width < mode - lo:

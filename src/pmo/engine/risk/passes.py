@@ -64,7 +64,7 @@ def _draw_lanes(d, order, key, first, live, params, fixed_at, fixed_values, row)
     The distribution is chosen once per activity, not per draw, so the common
     triangular case is a tight loop.
     """
-    kind, lo, mode, hi, p1, p2 = params
+    kind, lo, mode, hi, p1, p2, p3, p4 = params
     n = order.shape[0]
     for u in range(n):
         k = kind[u]
@@ -89,7 +89,8 @@ def _draw_lanes(d, order, key, first, live, params, fixed_at, fixed_values, row)
                 row_d[ln] = np.int64(np.rint(y))
             continue
         for ln in range(LANES):
-            y = draw(k, a, m, b, p1[u], p2[u], stream(key, (first + min(ln, live - 1)) * n + p))
+            s = stream(key, (first + min(ln, live - 1)) * n + p)
+            y = draw(k, a, m, b, p1[u], p2[u], p3[u], p4[u], s)
             row_d[ln] = np.int64(np.rint(y))
     # Correlated activities take their rearranged (Iman-Conover) draws.
     for j in range(fixed_at.shape[0]):
@@ -280,7 +281,8 @@ def run(net, act, sc, cs, order, threshold, key, first, count, params, fixed, ri
     (iteration 0 is ``first``); returns the number of iterations in which each
     activity (by label) was critical.
 
-    ``params``: (kind, optimistic, most likely, pessimistic, p1, p2) by label.
+    ``params``: (kind, optimistic, most likely, pessimistic, p1 .. p4) by label, as
+    ``sampling.parameters`` makes them.
     ``fixed``: (labels, values of shape (count, k)) durations that replace the draws.
     ``risks``: (ptr, labels, delay of shape (count, r)) risk delays in minutes.
     ``watch``, ``kept``: labels whose finish, duration is reported.
@@ -354,7 +356,7 @@ def run(net, act, sc, cs, order, threshold, key, first, count, params, fixed, ri
 def draw_columns(columns, n, key, first, count, params_at):  # pragma: no cover - compiled
     """Draws of the activities at positions ``columns`` (params by column), shape
     (count, k), from the same streams as :func:`run` uses."""
-    kind, lo, mode, hi, p1, p2 = params_at
+    kind, lo, mode, hi, p1, p2, p3, p4 = params_at
     out = np.empty((count, columns.shape[0]))
     for r in prange(count):
         it = first + r
@@ -363,5 +365,5 @@ def draw_columns(columns, n, key, first, count, params_at):  # pragma: no cover 
                 out[r, j] = mode[j]
             else:
                 s = stream(key, it * n + columns[j])
-                out[r, j] = draw(kind[j], lo[j], mode[j], hi[j], p1[j], p2[j], s)
+                out[r, j] = draw(kind[j], lo[j], mode[j], hi[j], p1[j], p2[j], p3[j], p4[j], s)
     return out

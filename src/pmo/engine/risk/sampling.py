@@ -188,11 +188,13 @@ def moments(a: ArrayLike, m: ArrayLike, b: ArrayLike, kind: ArrayLike) -> tuple[
 
 
 def parameters(a: F64, m: F64, b: F64, kind: NDArray[np.int8]) -> tuple[NDArray, ...]:
-    """``(code, optimistic, most likely, pessimistic, p1, p2)`` for the compiled draws.
+    """``(code, optimistic, most likely, pessimistic, p1, p2, p3, p4)`` for the draws.
 
     ``code`` is the :class:`Distribution`, or ``draws.FIXED`` where nothing is
-    uncertain; ``p1, p2`` are PERT's alpha and beta, or the lognormal's mu and sigma
-    (of the excess over the optimistic value: mean and variance of the triangle).
+    uncertain. PERT: ``p1, p2`` are alpha and beta, ``p3, p4`` the constants
+    ``1 / sqrt(9 shape - 3)`` of its two gamma draws. Lognormal: ``p1, p2`` are mu
+    and sigma of the excess over the optimistic value (mean and variance of the
+    triangle).
     """
     spread = b > a
     code = np.where(spread, kind, FIXED).astype(np.int64)
@@ -202,6 +204,10 @@ def parameters(a: F64, m: F64, b: F64, kind: NDArray[np.int8]) -> tuple[NDArray,
     pert = code == Distribution.PERT
     p1[pert] = 1 + 4 * (m[pert] - a[pert]) / width[pert]
     p2[pert] = 1 + 4 * (b[pert] - m[pert]) / width[pert]
+    p3 = np.zeros(m.shape[0])
+    p4 = np.zeros(m.shape[0])
+    p3[pert] = 1 / np.sqrt(9 * p1[pert] - 3)
+    p4[pert] = 1 / np.sqrt(9 * p2[pert] - 3)
     logn = code == Distribution.LOGNORMAL
     if logn.any():
         mean, var = moments(a[logn], m[logn], b[logn], np.zeros(int(logn.sum()), dtype=np.int8))
@@ -209,7 +215,7 @@ def parameters(a: F64, m: F64, b: F64, kind: NDArray[np.int8]) -> tuple[NDArray,
         sigma2 = np.log1p(var / excess**2)
         p1[logn] = np.log(excess) - sigma2 / 2
         p2[logn] = np.sqrt(sigma2)
-    return code, a, m, b, p1, p2
+    return code, a, m, b, p1, p2, p3, p4
 
 
 def correlation_matrix(pairs: ArrayLike, rho: ArrayLike, n: int, ids: I64) -> tuple[I64, F64]:
