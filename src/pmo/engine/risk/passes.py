@@ -36,6 +36,7 @@ from pmo.engine.cpm.kernels import (
     _place_late,
     _require,
 )
+from pmo.engine.network import PREFETCH, prefetch
 from pmo.engine.risk.draws import FIXED, TRIANGULAR, draw, stream, uniform
 
 __all__: list[str] = []
@@ -120,6 +121,7 @@ def _forward(net, act, sc, cs, d, lanes_d, early, req, fin, flag):
     ptr, succ, ltype, lag, lkind, lcal = net
     cal, ctype, ctime, dline, astart, afinish, state = act[2:]
     n = d.shape[0]
+    links = succ.shape[0]
     req[:] = LOW
     fin[:] = LOW
     lo = max(sc[START], sc[STATUS])
@@ -142,6 +144,9 @@ def _forward(net, act, sc, cs, d, lanes_d, early, req, fin, flag):
                 early[u, 0, ln] = s
                 early[u, 1, ln] = f
         for e in range(ptr[u], ptr[u + 1]):
+            # The successors' rows are random reads: ask for them a few links ahead.
+            if e + PREFETCH < links:
+                prefetch(req, succ[e + PREFETCH])
             t = ltype[e]
             if t < 0:
                 continue
@@ -204,6 +209,8 @@ def _backward(net, act, sc, cs, d, lanes_d, early, late, fin, hi, live, threshol
             hi[0, ln] = HIGH
             hi[1, ln] = fin[ln]
         for e in range(ptr[u], ptr[u + 1]):
+            if e >= PREFETCH:
+                prefetch(late, succ[e - PREFETCH])
             t = ltype[e]
             if t < 0:
                 continue
