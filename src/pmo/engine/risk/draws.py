@@ -69,7 +69,7 @@ def uniform(state):  # pragma: no cover - compiled
     return (np.int64(_mix(state) >> _S11) + 0.5) * _TWO53, state
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def normal(state):  # pragma: no cover - compiled
     """``(z, next state)`` with z standard normal (ziggurat)."""
     while True:
@@ -96,7 +96,7 @@ def normal(state):  # pragma: no cover - compiled
             return x, state
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _gamma(shape, c, state):  # pragma: no cover - compiled
     """Gamma(shape, 1) for shape >= 1: Marsaglia and Tsang (2000).
 
@@ -117,7 +117,7 @@ def _gamma(shape, c, state):  # pragma: no cover - compiled
             return d * v, state
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _beta(alpha, beta, c_alpha, c_beta, state):  # pragma: no cover - compiled
     """Beta(alpha, beta) for alpha, beta >= 1, as a ratio of two gammas."""
     x, state = _gamma(alpha, c_alpha, state)
@@ -125,7 +125,7 @@ def _beta(alpha, beta, c_alpha, c_beta, state):  # pragma: no cover - compiled
     return x / (x + y)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def draw(kind, lo, mode, hi, p1, p2, p3, p4, state):  # pragma: no cover - compiled
     """One duration between ``lo`` and ``hi`` from the activity's distribution.
 
