@@ -64,3 +64,4 @@ benchmarks-quick: setup-test
 
 clean:
 	rm -rf $(VENV) node_modules var test-artifacts .pytest_cache .ruff_cache
+	find src -name '*.nbi' -delete -o -name '*.nbc' -delete

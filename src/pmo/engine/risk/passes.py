@@ -13,6 +13,11 @@ Durations are drawn in the kernel from counter-based streams (see
 :mod:`pmo.engine.risk.draws`), one activity at a time for all lanes, into memory
 that stays in cache; the backward pass only computes what criticality needs (late
 dates and total float).
+
+numba's disk cache of these kernels is keyed on this file alone, but they embed the
+draws and the CPM helpers they call: after changing those modules in a checkout,
+``make clean`` (or deleting the ``*.nbi`` / ``*.nbc`` files) avoids running stale
+compiled code. Fresh installs are unaffected.
 """
 
 import numpy as np
