@@ -239,7 +239,7 @@ def _array(values: ArrayLike | None, n: int, default: int, dtype: type, name: st
     arr = np.asarray(values)
     if arr.shape != (n,):
         raise InvalidNetwork(f"{name} has shape {arr.shape}, expected ({n},)")
-    return arr.astype(dtype)
+    return arr.astype(dtype, copy=False)  # read only: the caller's array may be returned
 
 
 def _bad(mask: NDArray[np.bool_], ids: I64, what: str) -> None:

@@ -355,7 +355,11 @@ def prepare(
 
     def by_label(values: NDArray, given: bool) -> NDArray:
         # Defaults are constant arrays: no need to reorder them.
-        return np.ascontiguousarray(network.to_labels(values)) if given else values
+        if not given:
+            return values
+        out = np.empty_like(values)
+        k.gather(values, network.order, out)
+        return out
 
     constrained = a.constraint is not None
     act = (
