@@ -187,6 +187,7 @@ def jit_was_cached() -> bool:
         network._compile,
         kernels.forward,
         kernels.backward,
+        kernels.gather,
         kernels.unpack,
         kernels.span,
         kernels.minute_table,
