@@ -424,21 +424,15 @@ def test_invalid_inputs_name_the_activities():
         cpm([10], direction="sideways")
 
 
-def test_prepared_schedule_reruns_and_batches():
+def test_prepared_schedule_reruns_with_other_durations():
     net = compile_network([0, 0, 1, 2], [1, 2, 3, 3], n=4, link_type=[0, 1, 0, 2],
                           lag=[0, 5000, 0, 10], lag_kind=[0, 2, 0, 0])  # fmt: skip
     prep = prepare(net, Activities(duration=[10, 20, 30, 5]))
-    rows = np.array([[10, 20, 30, 5], [40, 20, 30, 5], [10, 50, 1, 5]])
-    out = prep.batch(rows, watch=[3, 1], criticality=True)
-    expected_finish, expected_watch, counts = [], [], np.zeros(4, dtype=np.int64)
-    for row in rows:
-        single = prep.run(row)
-        expected_finish.append(single.project_finish)
-        expected_watch.append([single.early_finish[3], single.early_finish[1]])
-        counts += single.critical
-    assert out.finish.tolist() == expected_finish
-    assert out.watched.tolist() == expected_watch
-    assert out.critical_count.tolist() == counts.tolist()
+    # 0 -> 1 (FS), 0 -> 2 (SS, 50 % of 0), 1 -> 3 (FS), 2 -> 3 (FF + 10).
+    again = prep.run([40, 20, 30, 5])
+    assert again.early_start.tolist() == [0, 40, 20, 60]
+    assert again.project_finish == 65
+    assert again.critical.tolist() == [True, True, False, True]
     assert prep.run().early_finish.tolist() == prep.run([10, 20, 30, 5]).early_finish.tolist()
 
 

@@ -4,8 +4,9 @@
 :class:`Activities` data (durations in working minutes, calendars, constraints,
 deadlines, progress) and returns a :class:`ScheduleResult` of arrays indexed like the
 activities. :func:`prepare` does the checks and conversions once so that
-:meth:`PreparedSchedule.run` and :meth:`PreparedSchedule.batch` (many duration arrays
-on numba threads) replay the passes cheaply, as Monte Carlo risk analysis needs.
+:meth:`PreparedSchedule.run` replays the passes cheaply, and
+:meth:`PreparedSchedule.replay` hands the prepared arrays to other compiled passes
+(the Monte Carlo lanes of :mod:`pmo.engine.risk`).
 
 Conventions
 -----------
@@ -50,13 +51,12 @@ Examples
 ['2026-03-02T16:00', '2026-03-03T11:00']
 """
 
-from pmo.engine.cpm.model import NO_DATE, Activities, BatchResult, Constraint, ScheduleResult
+from pmo.engine.cpm.model import NO_DATE, Activities, Constraint, ScheduleResult
 from pmo.engine.cpm.scheduling import PreparedSchedule, prepare, schedule
 
 __all__ = [
     "NO_DATE",
     "Activities",
-    "BatchResult",
     "Constraint",
     "PreparedSchedule",
     "ScheduleResult",

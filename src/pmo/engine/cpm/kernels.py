@@ -1,4 +1,4 @@
-"""Compiled forward and backward passes shared by :func:`schedule` and the batch runner.
+"""Compiled forward and backward passes of :func:`schedule` (and the Monte Carlo lanes).
 
 Two time models, chosen by ``sc[MODE]``:
 
@@ -21,7 +21,7 @@ disabled (type ``-1``) by the caller.
 """
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 from pmo.engine.calendars import (
     _finish_at,
@@ -542,52 +542,6 @@ def unpack_pair(rank, pair, first, second):  # pragma: no cover - compiled
     for p in range(rank.shape[0]):
         first[p] = pair[rank[p], 0]
         second[p] = pair[rank[p], 1]
-
-
-@njit(cache=True, parallel=True)
-def batch(net, act, sc, cs, order, durations, watch, floats, threshold):  # pragma: no cover
-    """Project finish (and watched finishes, criticality counts) per duration row.
-
-    Rows are in caller positions and replace the durations (the remaining durations
-    of started activities). Iterations are split into one block per thread-sized
-    chunk, each with its own counts, so no lock is needed.
-    """
-    iters = durations.shape[0]
-    n = order.shape[0]
-    finishes = np.empty(iters, dtype=np.int64)
-    watched = np.empty((iters, watch.shape[0]), dtype=np.int64)
-    blocks = max(1, min(iters, 64))
-    counts = np.zeros((blocks, n), dtype=np.int64)
-    flags = np.zeros((blocks, 2), dtype=np.int64)
-    for b in prange(blocks):
-        early = np.empty((n, 2), dtype=np.int64)
-        late = np.empty((n, 2), dtype=np.int64)
-        fl = np.empty((n, 2), dtype=np.int64)
-        req = np.empty((n, 2), dtype=np.int64)
-        d = np.empty(n, dtype=np.int64)
-        flag = flags[b]
-        for it in range(b * iters // blocks, (b + 1) * iters // blocks):
-            row = durations[it]
-            for i in range(n):
-                d[i] = row[order[i]]
-            a = (d, d, act[2], act[3], act[4], act[5], act[6], act[7], act[8])
-            forward(net, a, sc, cs, early, req, flag)
-            fin = finish_of(early)
-            finishes[it] = fin
-            for j in range(watch.shape[0]):
-                watched[it, j] = early[watch[j], 1]
-            if floats:
-                backward(net, a, sc, cs, fin, early, late, fl, True, flag)
-                for i in range(n):
-                    if fl[i, 0] <= threshold and a[8][i] != FINISHED:
-                        counts[b, i] += 1
-    total = np.zeros(n, dtype=np.int64)
-    out_flag = np.zeros(2, dtype=np.int64)
-    for b in range(blocks):
-        out_flag[0] |= flags[b, 0]
-        out_flag[1] |= flags[b, 1]
-        total += counts[b]
-    return finishes, watched, total, out_flag
 
 
 @njit(cache=True)

@@ -10,7 +10,7 @@ from pmo.engine.calendars import CalendarSet, WorkClock, compile_calendars, to_u
 from pmo.engine.cpm import kernels as k
 from pmo.engine.errors import InvalidCalendar, InvalidNetwork
 
-__all__ = ["NO_DATE", "Activities", "BatchResult", "Constraint", "ScheduleResult"]
+__all__ = ["NO_DATE", "Activities", "Constraint", "ScheduleResult"]
 
 I64 = NDArray[np.int64]
 
@@ -318,24 +318,3 @@ def _cover_work_set(clock: WorkClock, cs: CalendarSet, lo: int, hi: int) -> Cale
     if cs.covers(one.lo, one.hi):
         return cs
     return compile_calendars(cs.calendars, min(cs.lo, one.lo), max(cs.hi, one.hi))
-
-
-@dataclass(frozen=True, eq=False)
-class BatchResult:
-    """Outcome of :meth:`PreparedSchedule.batch`, in the time values of the passes.
-
-    Attributes
-    ----------
-    finish : ndarray of int64, shape (iterations,)
-        Project early finish per iteration: working minutes of the project calendar
-        since the origin for a single-calendar schedule, Unix minutes otherwise (see
-        :attr:`PreparedSchedule.mode`).
-    watched : ndarray of int64, shape (iterations, len(watch))
-        Early finish of the watched activities, in the same unit.
-    critical_count : ndarray of int64, shape (n,) or None
-        Iterations in which each activity was critical.
-    """
-
-    finish: I64
-    watched: I64
-    critical_count: I64 | None

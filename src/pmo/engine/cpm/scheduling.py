@@ -12,7 +12,6 @@ from pmo.engine.cpm import kernels as k
 from pmo.engine.cpm.model import (
     NO_DATE,
     Activities,
-    BatchResult,
     Constraint,
     ScheduleResult,
     _array,
@@ -41,9 +40,9 @@ class _Options:
 class PreparedSchedule:
     """A network with its scheduling data checked and converted, ready to run often.
 
-    Built by :func:`prepare`. :meth:`run` computes a full schedule; :meth:`batch`
-    replays the passes for many duration arrays on numba threads, as Monte Carlo risk
-    analysis needs. Arrays are held by topological label (see
+    Built by :func:`prepare`. :meth:`run` computes a full schedule; :meth:`replay`
+    runs other compiled passes (the Monte Carlo lanes) on the same checked arrays.
+    Arrays are held by topological label (see
     :class:`~pmo.engine.network.Network`); inputs and outputs use caller positions.
 
     Attributes
@@ -209,60 +208,6 @@ class PreparedSchedule:
             conv["start"], conv["finish"], tfo, ffo, critical, int(ends[0]), int(ends[1]),
             self.clock, arrays, milestone,
         )  # fmt: skip
-
-    def batch(
-        self, durations: ArrayLike, watch: ArrayLike | None = None, criticality: bool = False
-    ) -> BatchResult:
-        """Run the passes once per row of ``durations``, on numba threads.
-
-        Parameters
-        ----------
-        durations : array_like of int, shape (iterations, n)
-            Durations per iteration (caller positions); for started activities, the
-            remaining duration. Percent lags follow the row's durations.
-        watch : array_like of int, optional
-            Positions of activities whose early finish is returned per iteration.
-        criticality : bool
-            Also run the backward pass and count, per activity, the iterations in
-            which it is critical (total float at most the critical threshold).
-
-        Returns
-        -------
-        BatchResult
-
-        Examples
-        --------
-        >>> from pmo.engine.network import compile_network
-        >>> net = compile_network([0, 1], [2, 2], n=3)
-        >>> prep = prepare(net, Activities(duration=[10, 20, 5]))
-        >>> out = prep.batch([[10, 20, 5], [30, 20, 5]], watch=[0], criticality=True)
-        >>> out.finish.tolist(), out.watched.tolist(), out.critical_count.tolist()
-        ([25, 35], [[10], [30]], [1, 1, 2])
-        """
-        if self._opt.direction != "forward":
-            raise InvalidNetwork("batch runs forward schedules only")
-        d = np.ascontiguousarray(durations, dtype=np.int64)
-        if d.ndim != 2 or d.shape[1] != self.network.n:
-            raise InvalidNetwork(f"durations must have shape (iterations, {self.network.n})")
-        if np.any(d < 0):
-            raise InvalidNetwork("durations must be non-negative")
-        w = np.asarray([] if watch is None else watch, dtype=np.int64)
-        if np.any((w < 0) | (w >= self.network.n)):
-            raise InvalidNetwork("watched positions out of range")
-        w_labels = self.network.rank[w].astype(np.int64)
-        if self._opt.must_finish_by != NO_DATE:
-            raise InvalidNetwork("batch computes float against each iteration's finish")
-        threshold = self._opt.critical_threshold
-        order = self.network.order
-        while True:
-            cs = self._sync()
-            fin, watched, counts, flag = k.batch(
-                self._net, self._act, self._sc, cs, order, d, w_labels, criticality, threshold
-            )
-            if not flag.any():
-                break
-            self._retry(flag)
-        return BatchResult(fin, watched, self.network.from_labels(counts) if criticality else None)
 
     def replay(self, kernel: Callable[..., tuple[Any, I64]], *args: object) -> Any:
         """``kernel(net, act, sc, cs, order, threshold, *args)`` until no calendar runs out.

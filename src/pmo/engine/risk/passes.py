@@ -6,8 +6,8 @@ row (one entry per iteration), so the per-link work of the common case (working
 model, working or percent lag) becomes a few vector instructions and the link
 arrays are read once for all lanes. Everything else (elapsed lags, several
 calendars, constraints, progress) goes through the same helpers as the single
-schedule, lane by lane, so results are identical to
-:meth:`pmo.engine.cpm.PreparedSchedule.batch` on the same durations.
+schedule, lane by lane, so results are identical to one
+:meth:`pmo.engine.cpm.PreparedSchedule.run` per iteration (tests/engine/test_risk_passes.py).
 
 Durations are drawn in the kernel from counter-based streams (see
 :mod:`pmo.engine.risk.draws`), one activity at a time for all lanes, into memory

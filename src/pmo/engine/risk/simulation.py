@@ -467,11 +467,11 @@ def _triangular(rng: np.random.Generator, lo: float, ml: float, hi: float, size:
 
 
 def _deterministic_finish(prepared: PreparedSchedule, det: ScheduleResult) -> np.datetime64:
-    """The single run's finish in the unit of the batch finishes, as a UTC date."""
+    """The single run's finish in the unit of the lanes' finishes, as a UTC date."""
     if prepared.mode == k.WORKING or det.early_finish.size == 0:
         return _dates(prepared, np.array([det.project_finish]))[0]
     # Several calendars: the result's project finish counts project-calendar minutes,
-    # while the batch reports instants; take the latest early finish instant instead.
+    # while the lanes report instants; take the latest early finish instant instead.
     return np.datetime64(int(det.instants("early_finish").max()), "m")
 
 
