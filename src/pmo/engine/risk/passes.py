@@ -4,9 +4,10 @@ The CPM passes of :mod:`pmo.engine.cpm.kernels` walk the network once per
 iteration; here one walk serves ``LANES`` iterations, each value held as a short
 row (one entry per iteration), so the per-link work of the common case (working
 model, working or percent lag) becomes a few vector instructions and the link
-arrays are read once for all lanes. Everything else (elapsed lags, several
-calendars, constraints, progress) goes through the same helpers as the single
-schedule, lane by lane, so results are identical to one
+arrays are read once for all lanes. Elapsed lags of the one-calendar model go
+straight to the calendar look-ups; everything else (several calendars,
+constraints, progress) goes through the same helpers as the single schedule, lane
+by lane, so results are identical to one
 :meth:`pmo.engine.cpm.PreparedSchedule.run` per iteration (tests/engine/test_risk_passes.py).
 
 Durations are drawn in the kernel from counter-based streams (see
