@@ -94,6 +94,10 @@ def test_certain_risk_event_adds_its_delay_and_cost_exactly():
     assert set(sim.cost.tolist()) == {10_000 + 20_000 * 720 / 600 + 5000}
     assert sim.deterministic_cost == 30_000
     assert sim.risk_occurrences.tolist() == [50]
+    # An activity listed twice in a risk event is still delayed once.
+    twice = RiskEvents(probability=[1.0], activities=[[1, 1]], delay=[[120, 120, 120]])
+    again = simulate(chain(2), est, iterations=50, seed=1, risks=twice)
+    assert set(minutes(again.finish).tolist()) == {1320}
 
 
 def test_probable_risk_event_sets_the_percentiles_and_the_probability_of_a_date():

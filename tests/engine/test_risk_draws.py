@@ -8,7 +8,7 @@ from scipy import stats
 
 from pmo.engine.cpm import Activities, prepare
 from pmo.engine.network import compile_network
-from pmo.engine.risk import Distribution, Estimates, RiskEvents, simulate
+from pmo.engine.risk import Distribution, Estimates, RiskEvents, simulate, simulation
 from pmo.engine.risk.draws import draw, normal, stream
 from pmo.engine.risk.sampling import parameters
 
@@ -30,15 +30,16 @@ def _normals(size, key):
 
 
 def test_normal_draws_are_standard_normal_out_into_the_tails():
-    z = _normals(1_000_000, np.uint64(99))
+    z = _normals(4_000_000, np.uint64(99))
     assert stats.kstest(z, stats.norm.cdf).pvalue > 0.01
     # Beyond the base layer's edge (3.4426) the ziggurat switches to its tail method;
     # the share drawn there must match the normal tail (about 5.8 per 10,000).
     beyond = np.abs(z) > 3.442619855899
     expected = 2 * stats.norm.sf(3.442619855899) * z.size
     assert abs(beyond.sum() - expected) < 4 * np.sqrt(expected)
+    # About 27 expected beyond 4.5: the far tail is reached, and not overdone.
     far = np.abs(z) > 4.5
-    assert abs(far.sum() - 2 * stats.norm.sf(4.5) * z.size) < 4 * np.sqrt(7 + 1)
+    assert 8 <= far.sum() <= 55
 
 
 def sample(kind, a, m, b, size=100_000, key=12345):
@@ -88,19 +89,24 @@ def test_streams_are_independent_of_each_other():
     assert abs(np.corrcoef(x, other)[0, 1]) < 0.01
 
 
-def test_results_depend_on_the_seed_and_not_on_the_number_of_threads():
+def test_results_depend_on_the_seed_and_not_on_the_threads_or_the_chunks(monkeypatch):
     net = compile_network([0, 1, 0], [1, 2, 2], n=3, link_type=[0, 1, 0])
     prep = prepare(net, Activities(duration=[600, 600, 300]))
     est = Estimates([600, 600, 300], [400, 500, 100], [900, 1200, 700], [0, 1, 3])
     risks = RiskEvents([0.3], [[1]], delay=[[60, 120, 480]], cost=[[10, 20, 30]])
+    if numba.config.NUMBA_NUM_THREADS < 2:
+        pytest.skip("numba runs one thread here")
     threads = numba.get_num_threads()
     runs = []
     try:
-        for count in {1, threads}:
+        for count in (1, 2):
             numba.set_num_threads(count)
             runs.append(simulate(prep, est, iterations=3000, seed=4, risks=risks, costs=[1, 2, 3]))
     finally:
         numba.set_num_threads(threads)
+    # Three calls of the lanes instead of one.
+    monkeypatch.setattr(simulation, "_CHUNK_ELEMENTS", 3)
+    runs.append(simulate(prep, est, iterations=3000, seed=4, risks=risks, costs=[1, 2, 3]))
     first = runs[0]
     for other in runs[1:]:
         assert other.finish.tolist() == first.finish.tolist()

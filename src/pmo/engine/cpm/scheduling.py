@@ -216,6 +216,8 @@ class PreparedSchedule:
         and ``sc`` are this schedule's label-ordered arrays, and the kernel returns
         ``(result, flag)`` with ``flag`` set when a calendar table was too short, in
         which case the table is widened and the kernel run again from scratch.
+        Criticality there is by total float (``critical_path="longest_path"`` is a
+        single-schedule view and does not apply).
         """
         if self._opt.direction != "forward":
             raise InvalidNetwork("replays run forward schedules only")

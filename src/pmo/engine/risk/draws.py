@@ -63,7 +63,7 @@ def stream(key, counter):  # pragma: no cover - compiled
 
 @njit(cache=True, inline="always")
 def uniform(state):  # pragma: no cover - compiled
-    """``(u, next state)`` with u uniform on the open interval (0, 1)."""
+    """``(u, next state)`` with u uniform on (0, 1] (1.0 with probability 2**-53)."""
     state = state + _GOLDEN
     # Through int64: unsigned 64-bit integers convert to float slowly on x86.
     return (np.int64(_mix(state) >> _S11) + 0.5) * _TWO53, state

@@ -117,7 +117,8 @@ class RiskEvents:
         _refuse((p < 0) | (p > 1) | np.isnan(p), ids, "risk probability outside 0..1")
         if len(self.activities) != r:
             raise InvalidEstimate(f"{len(self.activities)} activity lists for {r} risk events")
-        mapped = [np.asarray(list(t), dtype=np.int64) for t in self.activities]
+        # An activity listed twice is still delayed once.
+        mapped = [np.unique(np.asarray(list(t), dtype=np.int64)) for t in self.activities]
         bad = [i for i, t in enumerate(mapped) if t.size and (t.min() < 0 or t.max() >= n)]
         if bad:
             raise InvalidEstimate(

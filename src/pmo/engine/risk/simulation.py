@@ -31,8 +31,8 @@ DT = NDArray[np.datetime64]
 #: Percentiles reported by default: P10, P20 ... P90.
 PERCENTILES = (10, 20, 30, 40, 50, 60, 70, 80, 90)
 
-# Elements of one chunk of sampled durations: bounds memory (two float64/int64
-# matrices of this size) whatever the network and iteration counts.
+# Activity-iterations per call of the lanes: sets how often progress is reported
+# (the per-iteration outputs are allocated for the whole run).
 _CHUNK_ELEMENTS = 4_000_000
 
 
@@ -51,7 +51,8 @@ class Simulation:
     milestones : ndarray of datetime64[m], shape (iterations, len(watch))
         Early finish of each watched activity per iteration.
     criticality : ndarray of float, shape (n,)
-        Share of iterations in which each activity was critical (0 - 1).
+        Share of iterations in which each activity was critical (total float at most
+        the prepared schedule's critical threshold), 0 - 1.
     sensitivity : ndarray of float, shape (n,)
         Spearman rank correlation between each activity's duration and the project
         finish; NaN for activities without uncertainty or beyond ``sensitivity_limit``.
