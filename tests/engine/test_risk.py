@@ -1,6 +1,6 @@
 """Monte Carlo schedule risk: analytic validation, risk events, correlation, costs."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -258,3 +258,19 @@ def test_cost_sensitivity_names_the_risk_that_drives_the_cost():
     assert 0 < sim.cost_sensitivity[0] < 0.5
     assert np.isnan(sim.cost_sensitivity[1])  # fixed duration, fixed cost
     assert np.isnan(sim.risk_sensitivity[0])  # no delay: it never moves the finish
+
+
+def test_estimates_of_started_work_are_remaining_work_in_the_plan_too():
+    # Task 0 started on Monday 08:00 and is 960 minutes long; at the status date
+    # (Tuesday 08:00) it is estimated at 240 more minutes, whatever its % complete.
+    net = compile_network([0], [1], n=2)
+    acts = Activities(
+        duration=[960, 480], actual_start=[datetime(2026, 3, 2, 8, 0, tzinfo=UTC), None]
+    )
+    cal = Calendar.standard(timezone="UTC")
+    prep = prepare(net, acts, calendars=[cal], start=datetime(2026, 3, 2, 8, 0, tzinfo=UTC),
+                   status_date=datetime(2026, 3, 3, 8, 0, tzinfo=UTC))  # fmt: skip
+    sim = simulate(prep, Estimates([240, 480]), iterations=20, seed=0)
+    # Tuesday 08:00 + 240 min = 12:00, + 480 working minutes (lunch 12-13) = Wed 12:00.
+    assert str(sim.deterministic_finish) == "2026-03-04T12:00"
+    assert set(sim.finish.tolist()) == {sim.deterministic_finish}

@@ -85,8 +85,11 @@ class PreparedSchedule:
     def _retry(self, flag: I64) -> None:
         self._cs = _widen(self.clock if self.mode == k.WORKING else None, self._cs, flag)
 
-    def run(self, durations: ArrayLike | None = None) -> ScheduleResult:
-        """Schedule once, optionally with other durations (caller positions)."""
+    def run(
+        self, durations: ArrayLike | None = None, remaining: ArrayLike | None = None
+    ) -> ScheduleResult:
+        """Schedule once, optionally with other durations and remaining work of
+        started activities (caller positions; others ignore ``remaining``)."""
         act = self._act
         milestone = self._milestone
         if durations is not None:
@@ -95,6 +98,11 @@ class PreparedSchedule:
                 raise InvalidNetwork("durations must be non-negative, one per activity")
             act = (self.network.to_labels(d), *act[1:])
             milestone = d == 0
+        if remaining is not None:
+            r = np.asarray(remaining, dtype=np.int64)
+            if r.shape != (self.network.n,) or np.any(r < 0):
+                raise InvalidNetwork("remaining work must be non-negative, one per activity")
+            act = (act[0], self.network.to_labels(r), *act[2:])
         n = self.network.n
         early = np.empty((n, 2), dtype=np.int64)
         late = np.empty((n, 2), dtype=np.int64)

@@ -355,7 +355,8 @@ def simulate(
         cost_fixed = float(c[m == 0].sum())
 
     base = np.rint(m).astype(np.int64)
-    det = prepared.run(base)
+    # Started activities' estimates are of their remaining work, as in the lanes.
+    det = prepared.run(base, remaining=base)
     mapped_any = np.zeros(n, dtype=bool)
     for t in mapped:
         mapped_any[t] = True
