@@ -6,7 +6,14 @@ from django.db.models import Count
 
 from pmo.demo import build_demo
 from pmo.portfolios.models import Project
-from pmo.risks.models import Escalation, RaidItem, Risk, TaskCorrelation, TaskEstimate
+from pmo.risks.models import (
+    Escalation,
+    RaidItem,
+    Risk,
+    SimulationRun,
+    TaskCorrelation,
+    TaskEstimate,
+)
 from pmo.schedules.models import Task
 
 
@@ -44,6 +51,12 @@ def test_demo_builds_registers_escalations_raid_and_estimates(db):
     # Three projects with work still ahead get estimates (fewer if fewer have any).
     assert ahead and estimated == set(ahead[:3])
     assert TaskCorrelation.objects.exists()
+    # Each estimated project opens on a finished Monte Carlo run of its current plan.
+    runs = SimulationRun.objects.filter(project__in=estimated)
+    assert sorted(runs.values_list("project", flat=True)) == sorted(estimated)
+    for run in runs:
+        assert run.status == "succeeded" and run.iterations == 2000
+        assert run.results["percentiles"]["P80"] >= run.results["percentiles"]["P50"]
     assert not TaskEstimate.objects.filter(optimistic_minutes__gt=models_f()).exists()
 
 
