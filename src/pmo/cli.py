@@ -50,7 +50,21 @@ def _serve(host: str, port: int, workers: int) -> int:
         "--graceful-timeout",
         "5",
     ]
-    return subprocess.call(command, env=os.environ.copy())
+    server = subprocess.Popen(command, env=os.environ.copy())
+
+    # A SIGTERM to `pmo serve` (a service manager, a benchmark) must stop gunicorn
+    # too, not leave it serving as an orphan.
+    def stop(signum, _frame):
+        server.send_signal(signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        return server.wait()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if server.poll() is None:
+            server.terminate()
+            server.wait(timeout=30)
 
 
 def cmd_demo(args) -> int:
