@@ -126,6 +126,15 @@ def _beta(alpha, beta, c_alpha, c_beta, state):  # pragma: no cover - compiled
 
 
 @njit(cache=True, inline="always")
+def triangular(u, lo, mode, hi):  # pragma: no cover - compiled
+    """The triangular distribution's inverse CDF at ``u``."""
+    width = hi - lo
+    if u * width < mode - lo:
+        return lo + np.sqrt(u * width * (mode - lo))
+    return hi - np.sqrt((1.0 - u) * width * (hi - mode))
+
+
+@njit(cache=True, inline="always")
 def draw(kind, lo, mode, hi, p1, p2, p3, p4, state):  # pragma: no cover - compiled
     """One duration between ``lo`` and ``hi`` from the activity's distribution.
 
@@ -143,9 +152,7 @@ def draw(kind, lo, mode, hi, p1, p2, p3, p4, state):  # pragma: no cover - compi
         return lo + width * _beta(p1, p2, p3, p4, state)
     u, state = uniform(state)
     if kind == TRIANGULAR:
-        if u * width < mode - lo:
-            return lo + np.sqrt(u * width * (mode - lo))
-        return hi - np.sqrt((1.0 - u) * width * (hi - mode))
+        return triangular(u, lo, mode, hi)
     if kind == UNIFORM:
         return lo + u * width
     # PERT-Beta with the mode at an end (a parameter equals 1): inverse CDF.

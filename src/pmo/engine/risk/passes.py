@@ -43,7 +43,7 @@ from pmo.engine.cpm.kernels import (
     _require,
 )
 from pmo.engine.network import PREFETCH, prefetch
-from pmo.engine.risk.draws import FIXED, TRIANGULAR, draw, stream, uniform
+from pmo.engine.risk.draws import FIXED, TRIANGULAR, draw, stream, triangular, uniform
 
 __all__: list[str] = []
 
@@ -84,16 +84,9 @@ def _draw_lanes(d, order, key, first, live, params, fixed_at, fixed_values, row)
         p = order[u]
         a, m, b = lo[u], mode[u], hi[u]
         if k == TRIANGULAR:
-            width = b - a
-            left = m - a
-            right = b - m
             for ln in range(LANES):
                 x, _ = uniform(stream(key, (first + min(ln, live - 1)) * n + p))
-                if x * width < left:
-                    y = a + np.sqrt(x * width * left)
-                else:
-                    y = b - np.sqrt((1.0 - x) * width * right)
-                row_d[ln] = np.int64(np.rint(y))
+                row_d[ln] = np.int64(np.rint(triangular(x, a, m, b)))
             continue
         for ln in range(LANES):
             s = stream(key, (first + min(ln, live - 1)) * n + p)

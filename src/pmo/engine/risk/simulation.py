@@ -431,15 +431,14 @@ def simulate(
 
     target = finish.astype(np.float64)
     sens = np.full(n, np.nan)
+    (risk_sens,) = _spearman(risk_delay.T, target)
     cost_sens = risk_cost_sens = None
     if cost is None:
         (sens[watched_cols],) = _spearman(kept.T, target)
-        (risk_sens,) = _spearman(risk_delay.T, target)
     else:
         spent = cost.astype(np.float64)
         cost_sens = np.full(n, np.nan)
         sens[watched_cols], cost_sens[watched_cols] = _spearman(kept.T, target, spent)
-        (risk_sens,) = _spearman(risk_delay.T, target)
         (risk_cost_sens,) = _spearman(risk_spend.T, spent)
     return Simulation(
         iterations=iterations,
