@@ -4,7 +4,7 @@ Three-point duration estimates (triangular, PERT-Beta, uniform, shifted lognorma
 risk events that occur with a probability and delay the activities they are mapped
 to (and cost money), and rank correlation between durations (Iman-Conover). Every
 iteration replays the full CPM of :mod:`pmo.engine.cpm` (link types, lags,
-calendars, constraints, progress), sixteen iterations at a time
+calendars, constraints, progress), 32 iterations at a time
 (:mod:`pmo.engine.risk.passes`), with durations drawn from counter-based streams
 (:mod:`pmo.engine.risk.draws`). Results:
 percentile finish dates of the project and its milestones, histogram and S-curve,

@@ -3,11 +3,11 @@
 The CPM passes of :mod:`pmo.engine.cpm.kernels` walk the network once per
 iteration; here one walk serves ``LANES`` iterations, each value held as a short
 row (one entry per iteration), so the per-link work of the common case (working
-model, working or percent lag) becomes a few vector instructions and the link
-arrays are read once for all lanes. Elapsed lags of the one-calendar model go
-straight to the calendar look-ups; everything else (several calendars,
-constraints, progress) goes through the same helpers as the single schedule, lane
-by lane, so results are identical to one
+model, working lag) becomes a few vector instructions
+(:mod:`pmo.engine.risk.rows`) and the link arrays are read once for all lanes.
+Elapsed lags of the one-calendar model go straight to the calendar look-ups;
+everything else (several calendars, constraints, progress) goes through the same
+helpers as the single schedule, lane by lane, so results are identical to one
 :meth:`pmo.engine.cpm.PreparedSchedule.run` per iteration (tests/engine/test_risk_passes.py).
 
 Durations are drawn in the kernel from counter-based streams (see
@@ -16,9 +16,9 @@ that stays in cache; the backward pass only computes what criticality needs (lat
 dates and total float).
 
 numba's disk cache of these kernels is keyed on this file alone, but they embed the
-draws and the CPM helpers they call: after changing those modules in a checkout,
-``make clean`` (or deleting the ``*.nbi`` / ``*.nbc`` files) avoids running stale
-compiled code. Fresh installs are unaffected.
+draws, the row operations and the CPM helpers they call: after changing those
+modules in a checkout, ``make clean`` (or deleting the ``*.nbi`` / ``*.nbc`` files)
+avoids running stale compiled code. Fresh installs are unaffected.
 """
 
 import numpy as np
@@ -44,11 +44,10 @@ from pmo.engine.cpm.kernels import (
 )
 from pmo.engine.network import PREFETCH, prefetch
 from pmo.engine.risk.draws import FIXED, TRIANGULAR, draw, stream, triangular, uniform
+from pmo.engine.risk.rows import LANES, place_early, place_late, pull_min, push_max
 
 __all__: list[str] = []
 
-#: Iterations scheduled together: a row of sixteen int32 values is one cache line.
-LANES = 16
 #: Lane values are int32 (minutes, 4,000 years either way); these stand for "none".
 LOW = -(1 << 30)
 HIGH = 1 << 30
@@ -74,24 +73,24 @@ def _draw_lanes(d, order, key, first, live, params, fixed_at, fixed_values, row)
     kind, lo, mode, hi, p1, p2, p3, p4 = params
     n = order.shape[0]
     for u in range(n):
+        # Indexing, not a row view: a view costs two calls to count references.
         k = kind[u]
-        row_d = d[u]
         if k == FIXED:
             value = np.int64(np.rint(mode[u]))
             for ln in range(LANES):
-                row_d[ln] = value
+                d[u, ln] = value
             continue
         p = order[u]
         a, m, b = lo[u], mode[u], hi[u]
         if k == TRIANGULAR:
             for ln in range(LANES):
                 x, _ = uniform(stream(key, (first + min(ln, live - 1)) * n + p))
-                row_d[ln] = np.int64(np.rint(triangular(x, a, m, b)))
+                d[u, ln] = np.int64(np.rint(triangular(x, a, m, b)))
             continue
         for ln in range(LANES):
             s = stream(key, (first + min(ln, live - 1)) * n + p)
             y = draw(k, a, m, b, p1[u], p2[u], p3[u], p4[u], s)
-            row_d[ln] = np.int64(np.rint(y))
+            d[u, ln] = np.int64(np.rint(y))
     # Correlated activities take their rearranged (Iman-Conover) draws.
     for j in range(fixed_at.shape[0]):
         u = fixed_at[j]
@@ -127,14 +126,7 @@ def _forward(net, act, sc, cs, d, lanes_d, early, req, fin, flag):
     working = sc[MODE] == WORKING
     for u in range(n):
         if working and ctype[u] <= ALAP and state[u] == NOT_STARTED:
-            # Row views keep the lanes in registers (no reload of what was just stored).
-            rs, rf, du, es, ef = req[u, 0], req[u, 1], d[u], early[u, 0], early[u, 1]
-            for ln in range(LANES):
-                a = max(lo, rs[ln])
-                b = rf[ln] - du[ln]
-                x = a if a > b else b
-                es[ln] = x
-                ef[ln] = x + du[ln]
+            place_early(early, req, d, u, lo)
         else:
             for ln in range(LANES):
                 a = (lanes_d[ln], lanes_d[ln], cal, ctype, ctime, dline, astart, afinish, state)
@@ -154,30 +146,29 @@ def _forward(net, act, sc, cs, d, lanes_d, early, req, fin, flag):
             side = 1 - (t & 1)
             col = t >> 1
             if working and kind == 0:
-                lv = np.int32(lag[e])
-                src, dst = early[u, side], req[v, col]
-                for ln in range(LANES):
-                    dst[ln] = max(dst[ln], src[ln] + lv)
+                push_max(req, (v, col), early, (u, side), lag[e])
             elif working and kind == 2:
-                src, dst, du = early[u, side], req[v, col], d[u]
+                # Indexing, not row views: a view costs two calls to count references.
                 for ln in range(LANES):
-                    dst[ln] = max(dst[ln], src[ln] + _pct(lag[e], du[ln]))
+                    x = early[u, side, ln] + _pct(lag[e], d[u, ln])
+                    if x > req[v, col, ln]:
+                        req[v, col, ln] = x
             elif working:
                 # Elapsed lag: through instants of the project calendar and back.
                 w0 = sc[W0]
-                src, dst, du, dv = early[u, side], req[v, col], d[u], d[v]
                 for ln in range(LANES):
-                    lv = np.int64(lag[e]) if kind == 1 else _pct(lag[e], du[ln])
+                    lv = np.int64(lag[e]) if kind == 1 else _pct(lag[e], d[u, ln])
+                    src = early[u, side, ln]
                     if side == 1:
-                        at = _finish_at(cs, 0, src[ln] + w0, flag) + lv
+                        at = _finish_at(cs, 0, src + w0, flag) + lv
                     else:
-                        at = _start_at(cs, 0, src[ln] + w0, flag) + lv
-                    if col == 0 or dv[ln] == 0:
+                        at = _start_at(cs, 0, src + w0, flag) + lv
+                    if col == 0 or d[v, ln] == 0:
                         x = _work(cs, 0, at, flag) - w0
                     else:
                         x = _finish_need(cs, 0, at, flag) - w0
-                    if x > dst[ln]:
-                        dst[ln] = x
+                    if x > req[v, col, ln]:
+                        req[v, col, ln] = x
             else:
                 for ln in range(LANES):
                     r = _require(
@@ -186,9 +177,7 @@ def _forward(net, act, sc, cs, d, lanes_d, early, req, fin, flag):
                     )  # fmt: skip
                     req[v, col, ln] = max(req[v, col, ln], r)
     for u in range(n):
-        ef = early[u, 1]
-        for ln in range(LANES):
-            fin[ln] = max(fin[ln], ef[ln])
+        push_max(fin, (), early, (u, 1), 0)
 
 
 @njit(cache=True)
@@ -218,29 +207,27 @@ def _backward(net, act, sc, cs, d, lanes_d, early, late, fin, hi, live, threshol
             col = t >> 1
             side = 1 - (t & 1)
             if working and kind == 0:
-                lv = np.int32(lag[e])
-                src, dst = late[v, col], hi[side]
-                for ln in range(LANES):
-                    dst[ln] = min(dst[ln], src[ln] - lv)
+                pull_min(hi, (side,), late, (v, col), lag[e])
             elif working and kind == 2:
-                src, dst, du = late[v, col], hi[side], d[u]
                 for ln in range(LANES):
-                    dst[ln] = min(dst[ln], src[ln] - _pct(lag[e], du[ln]))
+                    x = late[v, col, ln] - _pct(lag[e], d[u, ln])
+                    if x < hi[side, ln]:
+                        hi[side, ln] = x
             elif working:
                 w0 = sc[W0]
-                src, dst, du, dv = late[v, col], hi[side], d[u], d[v]
                 for ln in range(LANES):
-                    lv = np.int64(lag[e]) if kind == 1 else _pct(lag[e], du[ln])
-                    if col == 0 or dv[ln] == 0:
-                        at = _start_at(cs, 0, src[ln] + w0, flag) - lv
+                    lv = np.int64(lag[e]) if kind == 1 else _pct(lag[e], d[u, ln])
+                    src = late[v, col, ln]
+                    if col == 0 or d[v, ln] == 0:
+                        at = _start_at(cs, 0, src + w0, flag) - lv
                     else:
-                        at = _finish_at(cs, 0, src[ln] + w0, flag) - lv
+                        at = _finish_at(cs, 0, src + w0, flag) - lv
                     if side == 1:
                         x = _work(cs, 0, at, flag) - w0
                     else:
                         x = _start_limit(cs, 0, at, flag) - w0
-                    if x < dst[ln]:
-                        dst[ln] = x
+                    if x < hi[side, ln]:
+                        hi[side, ln] = x
             else:
                 for ln in range(LANES):
                     b = _limit(
@@ -249,18 +236,7 @@ def _backward(net, act, sc, cs, d, lanes_d, early, late, fin, hi, live, threshol
                     )  # fmt: skip
                     hi[side, ln] = min(hi[side, ln], b)
         if working and ctype[u] <= ALAP and state[u] == NOT_STARTED:
-            cap = dline[u]
-            hits = 0
-            hs, hf, du, ls, lf, ef = hi[0], hi[1], d[u], late[u, 0], late[u, 1], early[u, 1]
-            for ln in range(LANES):
-                a = min(hf[ln], cap)
-                b = hs[ln] + du[ln]
-                f = a if a < b else b
-                ls[ln] = f - du[ln]
-                lf[ln] = f
-                if f - ef[ln] <= threshold and ln < live:
-                    hits += 1
-            counts[u] += hits
+            counts[u] += place_late(late, hi, d, early, u, dline[u], threshold, live)
             continue
         for ln in range(LANES):
             a = (lanes_d[ln], lanes_d[ln], cal, ctype, ctime, dline, astart, afinish, state)
