@@ -37,6 +37,12 @@ def _row(context, builder, arrty, arr, idxty, idx):
     return builder.bitcast(ptr, _VEC.as_pointer())
 
 
+def _row_at(context, builder, arrty, arr, idx):
+    """:func:`_row` for indices that are already ``intp`` values."""
+    tupty = types.UniTuple(types.intp, len(idx))
+    return _row(context, builder, arrty, arr, tupty, context.make_tuple(builder, tupty, idx))
+
+
 def _splat(context, builder, value, ty):
     """A lane vector of ``value`` (an integer of numba type ``ty``), clamped to int32."""
     wide = context.cast(builder, value, ty, types.int64)
@@ -126,12 +132,9 @@ def place_early(typingctx, early, req, d, u, lo):  # pragma: no cover - compiled
         u0 = context.get_constant(types.intp, 0)
         u1 = context.get_constant(types.intp, 1)
         uu = context.cast(builder, args[3], uty, types.intp)
-        pair = types.UniTuple(types.intp, 2)
-        one = types.UniTuple(types.intp, 1)
 
         def row(ty, arr, *idx):
-            tup = context.make_tuple(builder, pair if len(idx) == 2 else one, idx)
-            return _row(context, builder, ty, arr, pair if len(idx) == 2 else one, tup)
+            return _row_at(context, builder, ty, arr, idx)
 
         du = _load(builder, row(dty, args[2], uu))
         rs = _load(builder, row(rty, args[1], uu, u0))
@@ -161,12 +164,9 @@ def place_late(typingctx, late, hi, d, early, u, cap, threshold, live):  # pragm
         u0 = context.get_constant(types.intp, 0)
         u1 = context.get_constant(types.intp, 1)
         uu = context.cast(builder, args[4], uty, types.intp)
-        pair = types.UniTuple(types.intp, 2)
-        one = types.UniTuple(types.intp, 1)
 
         def row(ty, arr, *idx):
-            tup = context.make_tuple(builder, pair if len(idx) == 2 else one, idx)
-            return _row(context, builder, ty, arr, pair if len(idx) == 2 else one, tup)
+            return _row_at(context, builder, ty, arr, idx)
 
         du = _load(builder, row(dty, args[2], uu))
         hs = _load(builder, row(hty, args[1], u0))
