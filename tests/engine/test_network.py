@@ -38,9 +38,22 @@ def test_compile_keeps_every_link_and_orders_topologically():
     assert net.order.tolist() == [3, 0, 1, 2, 4]
     assert net.rank[net.order].tolist() == [0, 1, 2, 3, 4]
     assert _links_of(net) == set(zip(pred, succ, types, lags, kinds, strict=True))
-    # link_index points back at the caller's link arrays
-    assert np.array_equal(np.asarray(pred)[net.link_index], net.order[net.pred_of_links()])
     assert net.succ_ptr.tolist() == [0, 2, 3, 4, 5, 5]
+
+
+def test_every_link_type_and_lag_kind_survives_with_the_extreme_int32_lags():
+    # The layout packs lag, type, kind and successor into one word per link.
+    combos = [(t, k) for t in LinkType for k in LagKind]
+    n = len(combos) + 1
+    pred = list(range(len(combos)))
+    succ = [len(combos)] * len(combos)
+    lags = [(-(2**31) + 1) if i % 3 == 0 else (2**31 - 1 if i % 3 == 1 else -1) for i in pred]
+    net = compile_network(pred, succ, n=n, link_type=[t for t, _ in combos], lag=lags,
+                          lag_kind=[k for _, k in combos])  # fmt: skip
+    expected = {
+        (p, n - 1, int(t), g, int(k)) for p, (t, k), g in zip(pred, combos, lags, strict=True)
+    }
+    assert _links_of(net) == expected
 
 
 def test_labels_round_trip():
