@@ -1,29 +1,34 @@
 """Row operations of the Monte Carlo lanes: exact lane arithmetic, saturating at int32."""
 
 import numpy as np
+import pytest
 from numba import njit
+from numba.core.errors import TypingError
 
 from pmo.engine.risk.rows import LANES, place_early, place_late, pull_min, push_max
 
 I32 = np.iinfo(np.int32)
 
+# Not cached on disk: numba keys the cache on this file alone, so a cached kernel would
+# go on testing the intrinsics as rows.py was when it was compiled (they compile fast).
 
-@njit(cache=True)
+
+@njit
 def _push(dst, src, lag):
     push_max(dst, (1, 0), src, (0, 1), lag)
 
 
-@njit(cache=True)
+@njit
 def _pull(dst, src, lag):
     pull_min(dst, (1,), src, (2, 0), lag)
 
 
-@njit(cache=True)
+@njit
 def _early(early, req, d, u, lo):
     place_early(early, req, d, u, lo)
 
 
-@njit(cache=True)
+@njit
 def _late(late, hi, d, early, u, cap, threshold, live):
     return place_late(late, hi, d, early, u, cap, threshold, live)
 
@@ -99,3 +104,33 @@ def test_place_late_takes_no_deadline_as_no_limit():
     hits = _late(late, hi, d, early, 0, 1 << 62, 0, LANES)  # kernels.POS: no deadline
     np.testing.assert_array_equal(late[0, 1], np.arange(LANES) + 100)
     assert hits == LANES
+
+
+def _strided(shape):
+    return np.zeros((*shape[:-1], 2 * LANES), dtype=np.int32)[..., ::2]
+
+
+@pytest.mark.parametrize(
+    "dst, src",
+    [
+        (_strided((2, 2, LANES)), np.zeros((2, 2, LANES), np.int32)),  # not contiguous
+        (np.zeros((2, 2, LANES), np.int32), _strided((2, 2, LANES))),
+        (np.zeros((2, 2, LANES), np.int64), np.zeros((2, 2, LANES), np.int64)),  # not int32
+        (np.zeros((2, 2, 2, LANES), np.int32), np.zeros((2, 2, LANES), np.int32)),  # an axis more
+    ],
+    ids=["strided target", "strided source", "int64", "extra axis"],
+)
+def test_arrays_whose_rows_are_not_int32_lane_vectors_are_refused(dst, src):
+    # The intrinsics read a row as LANES adjacent int32 values: anything else would be
+    # misread (or written past its end) without a word.
+    with pytest.raises(TypingError):
+        _push(dst, src, 0)
+
+
+def test_a_read_only_target_row_is_refused():
+    dst = np.zeros((2, 2, LANES), np.int32)
+    dst.flags.writeable = False
+    with pytest.raises(TypingError):
+        _push(dst, np.zeros((2, 2, LANES), np.int32), 0)
+    with pytest.raises(TypingError):
+        _early(dst, np.zeros((3, 2, LANES), np.int32), np.zeros((3, LANES), np.int32), 0, 0)

@@ -9,7 +9,10 @@ two rows overlap. These intrinsics emit the vector operations directly.
 
 Additions and subtractions saturate at the int32 bounds: a lane value beyond the
 ``LOW`` / ``HIGH`` sentinels of the passes stays beyond them instead of wrapping.
-Rows are addressed as ``array[index..., :]`` with ``index`` a tuple of integers.
+Rows are addressed as ``array[index..., :]`` with ``index`` a tuple of integers, in
+int32 arrays that are C-contiguous (a row is ``LANES`` adjacent values) and have one
+axis more than the index; anything else is a typing error, not a silent misread. The
+last axis must hold ``LANES`` values and indices must be in range: neither is checked.
 """
 
 from llvmlite import ir
@@ -82,10 +85,26 @@ def _is_int_tuple(ty) -> bool:
     return isinstance(ty, types.BaseTuple) and all(isinstance(t, types.Integer) for t in ty)
 
 
+def _is_rows(ty, ndim: int, written: bool = False) -> bool:
+    """Whether ``ty`` is an array of ``ndim`` axes whose last-axis rows are lane vectors:
+    int32 and C-contiguous (a strided or int64 array would be misread), and writable if
+    ``written``."""
+    return (
+        isinstance(ty, types.Array)
+        and ty.dtype == types.int32
+        and ty.layout == "C"
+        and ty.aligned
+        and ty.ndim == ndim
+        and (ty.mutable or not written)
+    )
+
+
 @intrinsic
 def push_max(typingctx, dst, at, src, frm, lag):  # pragma: no cover - compiled
     """``dst[at] = max(dst[at], src[frm] + lag)`` on whole lane rows."""
     if not (_is_int_tuple(at) and _is_int_tuple(frm) and isinstance(lag, types.Integer)):
+        return None
+    if not (_is_rows(dst, len(at) + 1, written=True) and _is_rows(src, len(frm) + 1)):
         return None
     sig = types.void(dst, at, src, frm, lag)
 
@@ -104,6 +123,8 @@ def push_max(typingctx, dst, at, src, frm, lag):  # pragma: no cover - compiled
 def pull_min(typingctx, dst, at, src, frm, lag):  # pragma: no cover - compiled
     """``dst[at] = min(dst[at], src[frm] - lag)`` on whole lane rows."""
     if not (_is_int_tuple(at) and _is_int_tuple(frm) and isinstance(lag, types.Integer)):
+        return None
+    if not (_is_rows(dst, len(at) + 1, written=True) and _is_rows(src, len(frm) + 1)):
         return None
     sig = types.void(dst, at, src, frm, lag)
 
@@ -124,6 +145,8 @@ def place_early(typingctx, early, req, d, u, lo):  # pragma: no cover - compiled
     path of ``kernels.forward``): start ``max(lo, req start, req finish - d)``,
     finish start + d."""
     if not (isinstance(u, types.Integer) and isinstance(lo, types.Integer)):
+        return None
+    if not (_is_rows(early, 3, written=True) and _is_rows(req, 3) and _is_rows(d, 2)):
         return None
     sig = types.void(early, req, d, u, lo)
 
@@ -156,6 +179,9 @@ def place_late(typingctx, late, hi, d, early, u, cap, threshold, live):  # pragm
     (late minus early finish) of at most ``threshold``."""
     ints = (u, cap, threshold, live)
     if not all(isinstance(x, types.Integer) for x in ints):
+        return None
+    rows = (_is_rows(late, 3, written=True), _is_rows(hi, 2), _is_rows(d, 2), _is_rows(early, 3))
+    if not all(rows):
         return None
     sig = types.int64(late, hi, d, early, u, cap, threshold, live)
 
