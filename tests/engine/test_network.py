@@ -146,6 +146,16 @@ def test_invalid_shapes_and_types():
         compile_network([0], [1])
 
 
+def test_a_network_beyond_the_packed_successor_bits_is_refused_before_allocating():
+    # 2**40 activities would take 8 TiB of ids: the count is checked first.
+    with pytest.raises(InvalidNetwork, match=r"1099511627776 activities: .* 2\*\*28 - 1"):
+        compile_network([0], [1], n=2**40)
+    with pytest.raises(InvalidNetwork, match=r"268435456 activities"):
+        compile_network([0], [1], n=2**28)  # the first count whose successors need 29 bits
+    with pytest.raises(InvalidNetwork, match=r"-1 activities"):
+        compile_network([], [], n=-1)
+
+
 def test_empty_network():
     net = compile_network([], [], n=0)
     assert net.n == 0 and net.m == 0 and net.order.tolist() == []

@@ -291,6 +291,15 @@ def _find_cycle(n: int, pred: I64, succ: I64, done: NDArray[np.int32]) -> list[i
     return cycle[first_pos:] + cycle[:first_pos]
 
 
+def _check_size(n: int, m: int = 0) -> None:
+    # A link's successor is packed into 28 bits while ordering (see _compile), and its
+    # counts and fill pointers are int32.
+    if not 0 <= n < 2**28:
+        raise InvalidNetwork(f"{n} activities: a network holds 0 to 2**28 - 1")
+    if m >= 2**31:
+        raise InvalidNetwork(f"{m} links: a network holds at most 2**31 - 1")
+
+
 def _int_array(
     values: ArrayLike | None, m: int, default: int, name: str, dtype: type = np.int64
 ) -> NDArray:
@@ -344,7 +353,8 @@ def compile_network(
     Raises
     ------
     InvalidNetwork
-        A position out of range, an unknown link type or lag kind, a lag beyond int32.
+        A position out of range, an unknown link type or lag kind, a lag beyond int32,
+        more than 2**28 - 1 activities or 2**31 - 1 links.
     CyclicDependency
         The links form a cycle; ``cycle`` names its activities in dependency order.
 
@@ -360,6 +370,7 @@ def compile_network(
     if ids is None:
         if n is None:
             raise InvalidNetwork("give n or ids")
+        _check_size(n)  # before the ids: 8 bytes per activity
         ids_arr = np.arange(n, dtype=np.int64)
     else:
         ids_arr = np.asarray(ids, dtype=np.int64)
@@ -370,8 +381,7 @@ def compile_network(
     if p.ndim != 1:
         raise InvalidNetwork("pred must be one-dimensional")
     m = int(p.shape[0])
-    if n >= 2**28 or m >= 2**31:
-        raise InvalidNetwork("at most 2**28 - 1 activities and 2**31 - 1 links")
+    _check_size(n, m)
     p = _int_array(p, m, 0, "pred")
     s = _int_array(succ, m, 0, "succ")
     lt = _int_array(link_type, m, int(LinkType.FS), "link_type", np.int8)
