@@ -22,8 +22,9 @@ from numba.extending import intrinsic
 
 __all__ = ["LANES", "place_early", "place_late", "pull_min", "push_max"]
 
-#: Iterations scheduled together: a row of 32 int32 values is two cache lines (the
-#: per-link decoding, branches and prefetch are shared by more iterations).
+#: Iterations scheduled together: a row of 32 int32 values is 128 bytes, two or three
+#: cache lines (numba aligns arrays to 32 bytes only); the per-link decoding, branches
+#: and prefetch are shared by more iterations.
 LANES = 32
 
 _I32 = ir.IntType(32)
