@@ -33,10 +33,6 @@ def _late(late, hi, d, early, u, cap, threshold, live):
     return place_late(late, hi, d, early, u, cap, threshold, live)
 
 
-def _lanes(rng, lo=-1000, hi=1000):
-    return rng.integers(lo, hi, LANES).astype(np.int32)
-
-
 def test_push_max_raises_the_target_row_to_the_source_row_plus_the_lag():
     rng = np.random.default_rng(1)
     dst = rng.integers(-1000, 1000, (2, 2, LANES)).astype(np.int32)
