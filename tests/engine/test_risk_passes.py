@@ -67,7 +67,8 @@ def cases(draw):
         kind = draw(st.sampled_from([0, 1, 2, 3]))
         lag = draw(st.integers(-600, 2400) if kind in (0, 1) else st.integers(-5000, 15000))
         links.append((perm[min(a, b)], perm[max(a, b)], draw(st.integers(0, 3)), lag, kind))
-    iterations = draw(st.integers(1, 19))
+    # Up to a few more than two blocks of lanes: full, partial and several blocks.
+    iterations = draw(st.integers(1, 2 * passes.LANES + 5))
     rows = draw(
         st.lists(
             st.lists(st.integers(0, 2400), min_size=n, max_size=n),

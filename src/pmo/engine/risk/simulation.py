@@ -407,6 +407,7 @@ def simulate(
     watch_at = rank[w].astype(np.int64)
     kept_at = rank[watched_cols].astype(np.int64)
     chunk = max(8 * passes.LANES * 8, _CHUNK_ELEMENTS // max(n, 1))
+    chunk -= chunk % passes.LANES  # whole blocks of lanes but for the last chunk
     done = 0
     while done < iterations:
         size = min(chunk, iterations - done)
