@@ -5,7 +5,14 @@ import pytest
 from numba import njit
 from numba.core.errors import TypingError
 
-from pmo.engine.risk.rows import LANES, place_early, place_late, pull_min, push_max
+from pmo.engine.risk.rows import (
+    LANES,
+    place_early,
+    place_late,
+    prefetch_rows,
+    pull_min,
+    push_max,
+)
 
 I32 = np.iinfo(np.int32)
 
@@ -21,6 +28,12 @@ def _push(dst, src, lag):
 @njit
 def _pull(dst, src, lag):
     pull_min(dst, (1,), src, (2, 0), lag)
+
+
+@njit
+def _prefetch_all(rows):
+    for i in range(rows.shape[0]):
+        prefetch_rows(rows, i)
 
 
 @njit
@@ -130,3 +143,9 @@ def test_a_read_only_target_row_is_refused():
         _push(dst, np.zeros((2, 2, LANES), np.int32), 0)
     with pytest.raises(TypingError):
         _early(dst, np.zeros((3, 2, LANES), np.int32), np.zeros((3, LANES), np.int32), 0, 0)
+
+
+def test_prefetching_every_block_up_to_the_last_leaves_the_rows_alone():
+    rows = np.arange(3 * 2 * LANES, dtype=np.int32).reshape(3, 2, LANES)
+    _prefetch_all(rows)  # the last block's lines end at the array's end: no fault
+    np.testing.assert_array_equal(rows.ravel(), np.arange(3 * 2 * LANES))

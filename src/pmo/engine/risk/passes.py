@@ -42,9 +42,16 @@ from pmo.engine.cpm.kernels import (
     _place_late,
     _require,
 )
-from pmo.engine.network import PREFETCH, prefetch
+from pmo.engine.network import PREFETCH
 from pmo.engine.risk.draws import FIXED, TRIANGULAR, draw, stream, triangular, uniform
-from pmo.engine.risk.rows import LANES, place_early, place_late, pull_min, push_max
+from pmo.engine.risk.rows import (
+    LANES,
+    place_early,
+    place_late,
+    prefetch_rows,
+    pull_min,
+    push_max,
+)
 
 __all__: list[str] = []
 
@@ -137,7 +144,7 @@ def _forward(net, act, sc, cs, d, lanes_d, early, req, fin, flag):
         for e in range(ptr[u], ptr[u + 1]):
             # The successors' rows are random reads: ask for them a few links ahead.
             if e + PREFETCH < links:
-                prefetch(req, succ[e + PREFETCH])
+                prefetch_rows(req, succ[e + PREFETCH])
             t = ltype[e]
             if t < 0:
                 continue
@@ -198,7 +205,7 @@ def _backward(net, act, sc, cs, d, lanes_d, early, late, fin, hi, live, threshol
             hi[1, ln] = fin[ln]
         for e in range(ptr[u], ptr[u + 1]):
             if e >= PREFETCH:
-                prefetch(late, succ[e - PREFETCH])
+                prefetch_rows(late, succ[e - PREFETCH])
             t = ltype[e]
             if t < 0:
                 continue

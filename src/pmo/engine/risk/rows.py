@@ -20,7 +20,7 @@ from numba import types
 from numba.core import cgutils
 from numba.extending import intrinsic
 
-__all__ = ["LANES", "place_early", "place_late", "pull_min", "push_max"]
+__all__ = ["LANES", "place_early", "place_late", "prefetch_rows", "pull_min", "push_max"]
 
 #: Iterations scheduled together: a row of 32 int32 values is 128 bytes, two or three
 #: cache lines (numba aligns arrays to 32 bytes only); the per-link decoding, branches
@@ -98,6 +98,42 @@ def _is_rows(ty, ndim: int, written: bool = False) -> bool:
         and ty.ndim == ndim
         and (ty.mutable or not written)
     )
+
+
+@intrinsic
+def prefetch_rows(typingctx, arr, i):  # pragma: no cover - compiled
+    """Ask the CPU to fetch every row of ``arr[i]`` (an activity's block of rows).
+
+    A block is a few cache lines, and which row a link will touch is only known once
+    its type is read: fetching them all a few links ahead costs a few instructions.
+    """
+    if not (isinstance(i, types.Integer) and _is_rows(arr, 3)):
+        return None
+    sig = types.void(arr, i)
+
+    def codegen(context, builder, signature, args):
+        arrty, ity = signature.args
+        ary = context.make_array(arrty)(context, builder, args[0])
+        rows = builder.extract_value(ary.shape, 1)
+        first = _row_at(context, builder, arrty, args[0],
+                        (context.cast(builder, args[1], ity, types.intp),
+                         context.get_constant(types.intp, 0)))  # fmt: skip
+        i8p = ir.IntType(8).as_pointer()
+        base = builder.bitcast(first, i8p)
+        fnty = ir.FunctionType(ir.VoidType(), [i8p, _I32, _I32, _I32])
+        fn = cgutils.get_or_insert_function(builder.module, fnty, "llvm.prefetch.p0")
+        flags = [ir.Constant(_I32, 0), ir.Constant(_I32, 3), ir.Constant(_I32, 1)]
+        size = builder.mul(rows, ir.Constant(rows.type, 4 * LANES))
+        # Every 64 bytes from the first to the last byte of the block.
+        with cgutils.for_range_slice(
+            builder, ir.Constant(rows.type, 0), size, ir.Constant(rows.type, 64), rows.type
+        ) as (offset, _):
+            builder.call(fn, [builder.gep(base, [offset]), *flags])
+        last = builder.sub(size, ir.Constant(rows.type, 1))
+        builder.call(fn, [builder.gep(base, [last]), *flags])
+        return context.get_dummy_value()
+
+    return sig, codegen
 
 
 @intrinsic
