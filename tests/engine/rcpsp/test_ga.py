@@ -5,6 +5,7 @@ import time
 import numpy as np
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pmo.engine.rcpsp import (
     GaParams,
@@ -12,11 +13,13 @@ from pmo.engine.rcpsp import (
     Instance,
     check_schedule,
     genetic_algorithm,
+    parse_sm,
     rule_schedule,
 )
 
 from .reference import optimum
 from .strategies import projects
+from .test_psplib import J301_1
 
 # The LFT rule gives 14 here; the optimum is 11.
 TRAP = Instance(
@@ -131,3 +134,37 @@ def test_feasible_never_below_the_optimum_never_worse_than_lft(inst):
     assert check_schedule(inst, result.start) == ()
     assert result.violation == 0
     assert optimum(inst) <= result.makespan <= int((lft + inst.durations).max())
+
+
+@pytest.mark.parametrize(("fresh", "stable"), [(False, False), (True, False), (False, True)])
+def test_variants_reach_the_optimum_of_j301_1(fresh, stable):
+    # The two populations (constant capacity, nothing fixed) with each way of
+    # rewriting lists from schedules.
+    inst = parse_sm(J301_1).instance
+    params = GaParams(fresh=fresh, stable=stable)
+    result = genetic_algorithm(inst, schedules=1000, seed=0, params=params)
+    assert result.makespan == 43
+    assert result.schedules <= 1000
+    assert check_schedule(inst, result.start) == ()
+
+
+def test_same_seed_same_schedule_with_two_populations():
+    inst = parse_sm(J301_1).instance
+    a = genetic_algorithm(inst, schedules=700, seed=9, lower_bound=0)
+    b = genetic_algorithm(inst, schedules=700, seed=9, lower_bound=0)
+    assert a.start.tolist() == b.start.tolist()
+    assert a.schedules == b.schedules
+    assert 700 - 2 <= a.schedules <= 700
+
+
+@settings(max_examples=40, deadline=None)
+@given(projects(max_n=7, varying=False, fixed=False), st.booleans(), st.booleans())
+def test_lists_stay_precedence_feasible_with_ties(inst, fresh, stable):
+    # Zero durations and lags give activities that start or end together with their
+    # predecessors: the rewritten lists must still put predecessors first, or the
+    # decoded schedules would break precedence.
+    params = GaParams(population=6, fresh=fresh, stable=stable)
+    result = genetic_algorithm(inst, schedules=150, seed=2, params=params)
+    assert check_schedule(inst, result.start) == ()
+    assert result.schedules <= 150
+    assert optimum(inst) <= result.makespan

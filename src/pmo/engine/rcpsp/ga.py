@@ -4,7 +4,9 @@ The method combines the ingredients of the best population methods for the RCPSP
 
 * **Activity lists decoded by the serial SGS**, every child justified (Hartmann 1998;
   Valls, Ballestín & Quintanilla 2005). A list is always rewritten as the order of
-  its justified schedule, so equal schedules have equal lists.
+  its justified schedule; activities that start (or end) together keep the order
+  they had in the list just decoded, so what the parents' lists said about them is
+  inherited instead of reset to a fixed order (about 0.1 points of J120 deviation).
 * **Two populations** (Debels & Vanhoucke's bi-population idea): left-justified
   schedules, and right-justified ones. A child of two left parents is decoded forward
   and right-justified into the right population; a child of two right parents is
@@ -21,7 +23,9 @@ The method combines the ingredients of the best population methods for the RCPSP
   the LFT rule, half uniformly; a child equal in makespan to the worst may replace
   it (the population drifts on plateaus) but never duplicates a schedule; once a
   population has (almost) converged, most of its children are instead a good
-  individual with a few activities moved to other positions.
+  individual with a few activities moved to other positions. A crossover child that
+  equals a parent gets a move too: decoded, it would only repeat a schedule already
+  there (better J30 figures, and J120's no worse).
 * **Ranking on plateaus**: among equal makespans (and equal leveling priority), the
   schedule whose work ends earliest ranks first, so selection and replacement still
   have a direction once a population shares one makespan.
@@ -79,6 +83,11 @@ class GaParams:
         Activities moved in a perturbed copy.
     perturb_tournament : int
         Tournament size for choosing the individual to perturb.
+    fresh : bool
+        Move a child that equals one of its parents until it differs.
+    stable : bool
+        Activities that start (or end) together keep their order from the list just
+        decoded, rather than a fixed order.
     """
 
     population: int = 60
@@ -94,6 +103,8 @@ class GaParams:
     p_perturb: float = 0.8
     moves: int = 6
     perturb_tournament: int = 3
+    fresh: bool = True
+    stable: bool = True
 
 
 @dataclass(frozen=True)
@@ -190,6 +201,30 @@ def _order_finish_desc(c, start, order):
 
 
 @njit(cache=True)
+def _positions(order, pos, reverse):
+    # Position of every activity in a list (from the end when ``reverse``).
+    n = order.shape[0]
+    for k in range(n):
+        pos[order[k]] = n - 1 - k if reverse else k
+
+
+@njit(cache=True)
+def _sort_by(c, start, ties, order, by_finish):
+    # Like _order_start / _order_finish_desc, but equal times keep the order given by
+    # ``ties`` (positions in the list the schedule came from), so that a child keeps
+    # its parents' order among activities that start (or end) together.
+    key = np.empty(c.n, dtype=np.int64)
+    for j in range(c.n):
+        if by_finish:
+            key[j] = -(start[j] + c.dur[j]) * c.n + ties[j]
+        else:
+            key[j] = start[j] * c.n + ties[j]
+    idx = np.argsort(key)
+    for k in range(c.n):
+        order[k] = idx[k]
+
+
+@njit(cache=True)
 def _shift_to_zero(c, start):
     low = start[0]
     for j in range(c.n):
@@ -204,28 +239,50 @@ def _shift_to_zero(c, start):
 
 
 @njit(cache=True)
-def _forward_then_back(c, order, fstart, bstart, border, avail):
+def _forward_then_back(c, order, fstart, bstart, border, avail, stable=False):
     # From a left list: forward decode, then one backward pass gives the
     # right-justified twin, shifted to start at 0. Two schedules.
     makespan, _ = serial_sgs_kernel(c, order, fstart, avail)
-    _order_start(c, fstart, order)
-    _order_finish_desc(c, fstart, border)
+    pos = np.empty(c.n, dtype=np.int64)
+    if stable:
+        _positions(order, pos, False)
+        _sort_by(c, fstart, pos, order, False)
+        _positions(order, pos, True)
+        _sort_by(c, fstart, pos, border, True)
+    else:
+        _order_start(c, fstart, order)
+        _order_finish_desc(c, fstart, border)
     serial_backward_kernel(c, border, makespan, bstart, avail)
     back = _shift_to_zero(c, bstart)
-    _order_finish_desc(c, bstart, border)
+    if stable:
+        _positions(border, pos, False)
+        _sort_by(c, bstart, pos, border, True)
+    else:
+        _order_finish_desc(c, bstart, border)
     return makespan, back
 
 
 @njit(cache=True)
-def _back_then_forward(c, order, bstart, fstart, forder, avail):
+def _back_then_forward(c, order, bstart, fstart, forder, avail, stable=False):
     # From a right list: backward decode from the end of the horizon (capacities
     # are constant here, so the shift to 0 keeps it feasible), then one forward pass.
     serial_backward_kernel(c, order, avail.shape[0], bstart, avail)
     back = _shift_to_zero(c, bstart)
-    _order_finish_desc(c, bstart, order)
-    _order_start(c, bstart, forder)
+    pos = np.empty(c.n, dtype=np.int64)
+    if stable:
+        _positions(order, pos, False)
+        _sort_by(c, bstart, pos, order, True)
+        _positions(order, pos, True)
+        _sort_by(c, bstart, pos, forder, False)
+    else:
+        _order_finish_desc(c, bstart, order)
+        _order_start(c, bstart, forder)
     makespan, _ = serial_sgs_kernel(c, forder, fstart, avail)
-    _order_start(c, fstart, forder)
+    if stable:
+        _positions(forder, pos, False)
+        _sort_by(c, fstart, pos, forder, False)
+    else:
+        _order_start(c, fstart, forder)
     return back, makespan
 
 
@@ -485,7 +542,7 @@ def _initialise(c, values, alpha, uniform, rng, pop, bipop):
 @njit(cache=True)
 def _evolve(c, rng, pop, budget, loads, fp, ip, bipop):
     # fp: mutation, p_peak, peak_min, peak_max, p_cross, p_perturb
-    # ip: tournament, converged_gap, moves, perturb_tournament
+    # ip: tournament, converged_gap, moves, perturb_tournament, fresh, stable
     n = c.n
     size = pop.order.shape[0] // 2 if bipop else pop.order.shape[0]
     cost = 2 if bipop else 3
@@ -537,6 +594,11 @@ def _evolve(c, rng, pop, budget, loads, fp, ip, bipop):
                 q2 = rng.integers(0, n + 1)
                 _two_point(c, pop.order[m], flist, min(q1, q2), max(q1, q2), child, taken)
             _mutate(c, child, fp[0], rng, right)
+            tries = 0
+            while ip[4] and tries < 5 and (_same(child, pop.order[m]) or _same(child, flist)):
+                # A copy of a parent would decode to a schedule that is already there.
+                _shift_move(c, child, rng, right, taken)
+                tries += 1
         if not bipop:
             mk, viol, u = _decode_justify(c, child, s1, child2, taken, avail)
             used += u
@@ -545,11 +607,11 @@ def _evolve(c, rng, pop, budget, loads, fp, ip, bipop):
                         _lateness(c, s1, False))  # fmt: skip
             continue
         if side == 0:
-            mk, back = _forward_then_back(c, child, s1, s2, child2, avail)
+            mk, back = _forward_then_back(c, child, s1, s2, child2, avail, ip[5] != 0)
             _insert(c, pop, size, 2 * size, child2, s2, 0, back, _tiebreak(c, s2),
                     _lateness(c, s2, True))  # fmt: skip
         else:
-            back, mk = _back_then_forward(c, child, s2, s1, child2, avail)
+            back, mk = _back_then_forward(c, child, s2, s1, child2, avail, ip[5] != 0)
             _insert(c, pop, 0, size, child2, s1, 0, mk, _tiebreak(c, s1),
                     _lateness(c, s1, False))  # fmt: skip
         used += 2
@@ -653,7 +715,10 @@ def genetic_algorithm(
         [p.mutation, p.p_peak, p.peak_min, p.peak_max, p.p_cross, p.p_perturb],
         dtype=np.float64,
     )
-    ip = np.array([p.tournament, p.converged_gap, p.moves, p.perturb_tournament], dtype=np.int64)
+    flags = [int(p.fresh), int(p.stable)]
+    ip = np.array(
+        [p.tournament, p.converged_gap, p.moves, p.perturb_tournament, *flags], dtype=np.int64
+    )
     loads = _loads(c)
     used = _initialise(c, values, p.alpha, p.uniform, rng, pop, bipop)
     while used + cost + reserve <= schedules:
