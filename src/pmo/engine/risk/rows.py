@@ -136,9 +136,9 @@ def prefetch_rows(typingctx, arr, i):  # pragma: no cover - compiled
     return sig, codegen
 
 
-@intrinsic
-def push_max(typingctx, dst, at, src, frm, lag):  # pragma: no cover - compiled
-    """``dst[at] = max(dst[at], src[frm] + lag)`` on whole lane rows."""
+def _lagged_rows(dst, at, src, frm, lag, op, pick):
+    """Typing and code of ``dst[at] = pick(dst[at], op(src[frm], lag))``: the one shape
+    of :func:`push_max` and :func:`pull_min`, which differ in ``op`` and ``pick``."""
     if not (_is_int_tuple(at) and _is_int_tuple(frm) and isinstance(lag, types.Integer)):
         return None
     if not (_is_rows(dst, len(at) + 1, written=True) and _is_rows(src, len(frm) + 1)):
@@ -149,31 +149,23 @@ def push_max(typingctx, dst, at, src, frm, lag):  # pragma: no cover - compiled
         dty, aty, sty, fty, lty = signature.args
         d = _row(context, builder, dty, args[0], aty, args[1])
         s = _row(context, builder, sty, args[2], fty, args[3])
-        moved = _sat(builder, "sadd", _load(builder, s), _splat(context, builder, args[4], lty))
-        _store(builder, _max(builder, _load(builder, d), moved), d)
+        moved = _sat(builder, op, _load(builder, s), _splat(context, builder, args[4], lty))
+        _store(builder, pick(builder, _load(builder, d), moved), d)
         return context.get_dummy_value()
 
     return sig, codegen
+
+
+@intrinsic
+def push_max(typingctx, dst, at, src, frm, lag):  # pragma: no cover - compiled
+    """``dst[at] = max(dst[at], src[frm] + lag)`` on whole lane rows."""
+    return _lagged_rows(dst, at, src, frm, lag, "sadd", _max)
 
 
 @intrinsic
 def pull_min(typingctx, dst, at, src, frm, lag):  # pragma: no cover - compiled
     """``dst[at] = min(dst[at], src[frm] - lag)`` on whole lane rows."""
-    if not (_is_int_tuple(at) and _is_int_tuple(frm) and isinstance(lag, types.Integer)):
-        return None
-    if not (_is_rows(dst, len(at) + 1, written=True) and _is_rows(src, len(frm) + 1)):
-        return None
-    sig = types.void(dst, at, src, frm, lag)
-
-    def codegen(context, builder, signature, args):
-        dty, aty, sty, fty, lty = signature.args
-        d = _row(context, builder, dty, args[0], aty, args[1])
-        s = _row(context, builder, sty, args[2], fty, args[3])
-        moved = _sat(builder, "ssub", _load(builder, s), _splat(context, builder, args[4], lty))
-        _store(builder, _min(builder, _load(builder, d), moved), d)
-        return context.get_dummy_value()
-
-    return sig, codegen
+    return _lagged_rows(dst, at, src, frm, lag, "ssub", _min)
 
 
 @intrinsic
