@@ -33,6 +33,7 @@ from pmo.engine.calendars import (
     _work,
 )
 from pmo.engine.network import PREFETCH, prefetch
+from pmo.engine.outline import outlined, stash, unstash
 
 __all__: list[str] = []
 
@@ -208,84 +209,174 @@ def _pct(lag, du):  # pragma: no cover - compiled
     return (2 * np.int64(lag) * du + 10000) // 20000
 
 
+#: Clears the sign bit: an index so masked is known not to be negative, and numba
+#: leaves out the code that would wrap a negative index around.
+_INDEX = 0x7FFFFFFFFFFFFFFF
+
+
+@njit(cache=True)
+def _early_cold(u, rs, rf, ctx):  # pragma: no cover - compiled
+    _net, act, sc, cs, flag = unstash(ctx)
+    return _place_early(u, rs, rf, act, sc, cs, flag)
+
+
+@njit(cache=True)
+def _require_cold(e, t, kind, du, v, s, f, ctx):  # pragma: no cover - compiled
+    """Requirement through link ``e`` when it is not an addition: an elapsed lag, or
+    the several-calendar model."""
+    net, act, sc, cs, flag = unstash(ctx)
+    dur = act[0]
+    if sc[MODE] != WORKING:
+        src = s if t & 1 else f
+        return _require(t, kind, net[3][e], net[5][e], du, dur, v, src, sc, cs, flag)
+    # Elapsed lag: through instants of the project calendar and back (as _require).
+    g = np.int64(net[3][e])
+    lv = g if kind == 1 else _pct(g, du)
+    w0 = sc[W0]
+    at = (_start_at(cs, 0, s + w0, flag) if t & 1 else _finish_at(cs, 0, f + w0, flag)) + lv
+    if t < 2 or dur[v] == 0:
+        return _work(cs, 0, at, flag) - w0
+    return _finish_need(cs, 0, at, flag) - w0
+
+
+_place_early_out = outlined(_early_cold)
+_require_out = outlined(_require_cold)
+
+
 @njit(cache=True)
 def forward(net, act, sc, cs, early, req, flag):  # pragma: no cover - compiled
-    """Early (start, finish) per label, in label (topological) order.
+    """Early dates per label in label (topological) order; returns the latest finish.
 
-    Requirements are pushed along links into ``req[v] = (start, finish)``, a scratch
-    array of the same shape as ``early`` (the caller's, as fresh memory costs page
-    faults). The common case (working model, ASAP/ALAP, not started, working or
-    percent lag) is spelled out without branches that depend on the link type: helpers
-    cost calls, mispredicted branches cost more, and the loop runs once per link.
+    ``early`` and ``req`` are flat: ``[2 * u]`` is activity ``u``'s start, ``[2 * u +
+    1]`` its finish. Requirements are pushed along links into ``req``, scratch of the
+    caller's (fresh memory costs page faults). The loop over links only adds: the
+    common case (working model, ASAP/ALAP, not started, working or percent lag) is
+    spelled out without branches on the link type, and everything else is an outlined
+    call (see :mod:`pmo.engine.outline`), which keeps the loop in registers.
     """
-    ptr, succ, ltype, lag, lkind, lcal = net
+    ptr, succ, ltype, lag, lkind, _lcal = net
     dur, ctype, state = act[0], act[3], act[8]
     n = dur.shape[0]
+    m = succ.shape[0]
+    ctx = stash((net, act, sc, cs, flag))
     lo = max(sc[START], sc[STATUS])
     for i in range(n):
-        req[i, 0] = lo
-        req[i, 1] = NEG
+        req[2 * i] = lo
+        req[2 * i + 1] = NEG
     working = sc[MODE] == WORKING
-    m = succ.shape[0]
+    latest = NEG
     for u in range(n):
-        rs = req[u, 0]
-        rf = req[u, 1]
+        rs = req[2 * u]
+        rf = req[2 * u + 1]
         du = dur[u]
         if working and ctype[u] <= ALAP and state[u] == NOT_STARTED:
             s = max(rs, rf - du)
             f = s + du
         else:
-            s, f = _place_early(u, rs, rf, act, sc, cs, flag)
-        early[u, 0] = s
-        early[u, 1] = f
-        for e in range(ptr[u], ptr[u + 1]):
+            s, f = _place_early_out(u, rs, rf, ctx)
+        early[2 * u] = s
+        early[2 * u + 1] = f
+        latest = max(latest, f)
+        first = ptr[u] & _INDEX
+        for k in range((ptr[u + 1] & _INDEX) - first):
+            e = (first + k) & _INDEX
             if e + PREFETCH < m:
-                prefetch(req, succ[e + PREFETCH])
+                prefetch(req, 2 * (succ[(e + PREFETCH) & _INDEX] & _INDEX))
             t = ltype[e]
+            if t < 0:
+                continue
             kind = lkind[e]
-            g = np.int64(lag[e])
-            if working and (kind & 1) == 0 and t >= 0:
-                # Working or percent lag: an addition.
+            v = succ[e] & _INDEX
+            if working and (kind & 1) == 0:
+                g = np.int64(lag[e])
                 lv = g if kind == 0 else _pct(g, du)
                 r = (s if t & 1 else f) + lv
-                v = succ[e]
-                col = t >> 1
-                req[v, col] = max(req[v, col], r)
-            elif working and t >= 0:
-                # Elapsed lag: through instants of the project calendar and back (as
-                # _require, without the call).
-                lv = g if kind == 1 else _pct(g, du)
-                v = succ[e]
-                col = t >> 1
-                w0 = sc[W0]
-                if t & 1:
-                    at = _start_at(cs, 0, s + w0, flag) + lv
-                else:
-                    at = _finish_at(cs, 0, f + w0, flag) + lv
-                if col == 0 or dur[v] == 0:
-                    r = _work(cs, 0, at, flag) - w0
-                else:
-                    r = _finish_need(cs, 0, at, flag) - w0
-                req[v, col] = max(req[v, col], r)
-            elif t >= 0:
-                src = s if t & 1 else f
-                v = succ[e]
-                r = _require(t, kind, lag[e], lcal[e], du, dur, v, src, sc, cs, flag)
-                col = t >> 1
-                req[v, col] = max(req[v, col], r)
+            else:
+                r = _require_out(e, t, kind, du, v, s, f, ctx)
+            x = 2 * v + (t >> 1)
+            req[x] = max(req[x], r)
+    return latest
+
+
+@njit(cache=True)
+def _remaining_cold(v, efv, ctx):  # pragma: no cover - compiled
+    _net, act, sc, cs, flag = unstash(ctx)
+    return _remaining_start(v, efv, act, sc, cs, flag)
+
+
+@njit(cache=True)
+def _limits_cold(e, t, kind, du, v, target, target_e, floats, ctx):  # pragma: no cover
+    """Source limits through link ``e`` for the late and (with ``floats``) the early
+    target, when they are not subtractions: an elapsed lag, or several calendars."""
+    net, act, sc, cs, flag = unstash(ctx)
+    dur = act[0]
+    if sc[MODE] != WORKING:
+        lg, lc = net[3][e], net[5][e]
+        b = _limit(t, kind, lg, lc, du, dur, v, target, sc, cs, flag)
+        be = _limit(t, kind, lg, lc, du, dur, v, target_e, sc, cs, flag) if floats else POS
+        return b, be
+    # Elapsed lag: _limit of the working model, for both targets at once.
+    g = np.int64(net[3][e])
+    lv = g if kind == 1 else _pct(g, du)
+    w0 = sc[W0]
+    if t < 2 or dur[v] == 0:
+        at = _start_at(cs, 0, target + w0, flag) - lv
+        at_e = _start_at(cs, 0, target_e + w0, flag) - lv if floats else 0
+    else:
+        at = _finish_at(cs, 0, target + w0, flag) - lv
+        at_e = _finish_at(cs, 0, target_e + w0, flag) - lv if floats else 0
+    if t & 1:
+        b = _start_limit(cs, 0, at, flag) - w0
+        be = _start_limit(cs, 0, at_e, flag) - w0 if floats else POS
+    else:
+        b = _work(cs, 0, at, flag) - w0
+        be = _work(cs, 0, at_e, flag) - w0 if floats else POS
+    return b, be
+
+
+@njit(cache=True)
+def _late_cold(u, hi_s, hi_f, es, ef, ctx):  # pragma: no cover - compiled
+    _net, act, sc, cs, flag = unstash(ctx)
+    return _place_late(u, hi_s, hi_f, es, ef, act, sc, cs, flag)
+
+
+@njit(cache=True)
+def _floats_cold(u, f, free_f, free_s, es, ef, ctx):  # pragma: no cover - compiled
+    """(total, free) float of ``u`` in working minutes of its own calendar."""
+    _net, act, _sc, cs, flag = unstash(ctx)
+    c = act[2][u]
+    w_ef = _work(cs, c, ef, flag)
+    total = _work(cs, c, f, flag) - w_ef
+    free = _work(cs, c, free_f, flag) - w_ef
+    if act[8][u] == NOT_STARTED and free_s < POS:
+        w_es = _work(cs, c, es, flag)
+        if act[0][u] == 0:
+            free = min(free, _work(cs, c, free_s, flag) - w_es)
+        else:
+            free = min(free, _start_limit(cs, c, free_s, flag) - w_es)
+    return total, free
+
+
+_remaining_out = outlined(_remaining_cold)
+_limits_out = outlined(_limits_cold)
+_place_late_out = outlined(_late_cold)
+_floats_out = outlined(_floats_cold)
 
 
 @njit(cache=True)
 def backward(net, act, sc, cs, finish, early, late, fl, floats, flag):  # pragma: no cover
-    """Late (start, finish) per label in reverse order, pulling limits from successors.
+    """Late dates per label in reverse order, pulling limits from successors.
 
-    With ``floats`` the same walk fills ``fl[u] = (total float, free float)``: late
-    minus early finish, and the delay that keeps every successor's early dates, both
-    in working minutes of the activity's calendar; early dates must then be final.
+    ``early``, ``late`` and ``fl`` are flat like :func:`forward`'s arrays. With
+    ``floats`` the same walk fills ``fl[2 * u]`` (total float: late minus early
+    finish) and ``fl[2 * u + 1]`` (free float: the delay that keeps every successor's
+    early dates), both in working minutes of the activity's calendar; early dates must
+    then be final. The common case is spelled out as in :func:`forward`.
     """
-    ptr, succ, ltype, lag, lkind, lcal = net
-    dur, cal, ctype, dline, state = act[0], act[2], act[3], act[5], act[8]
+    ptr, succ, ltype, lag, lkind, _lcal = net
+    dur, ctype, dline, state = act[0], act[3], act[5], act[8]
     n = dur.shape[0]
+    ctx = stash((net, act, sc, cs, flag))
     working = sc[MODE] == WORKING
     started = False  # whether any successor can be a started activity
     for i in range(n):
@@ -299,88 +390,59 @@ def backward(net, act, sc, cs, finish, early, late, fl, floats, flag):  # pragma
         free_f = finish
         du = dur[u]
         su = state[u]
-        for e in range(ptr[u], ptr[u + 1]):
+        first = ptr[u] & _INDEX
+        for k in range((ptr[u + 1] & _INDEX) - first):
+            e = (first + k) & _INDEX
             # The walk goes down the labels: the links a few activities on come before.
             if e >= PREFETCH:
-                v = succ[e - PREFETCH]
-                prefetch(late, v)
-                prefetch(early, v)
+                w = succ[(e - PREFETCH) & _INDEX] & _INDEX
+                prefetch(late, 2 * w)
+                prefetch(early, 2 * w)
             t = ltype[e]
             if t < 0:
                 continue
-            v = succ[e]
+            v = succ[e] & _INDEX
             kind = lkind[e]
-            col = t >> 1
-            target = late[v, col]
+            x = 2 * v + (t >> 1)
+            target = late[x]
+            target_e = POS
             if floats:
-                if started and col == 0 and state[v] == STARTED:
-                    target_e = _remaining_start(v, early[v, 1], act, sc, cs, flag)
-                else:
-                    target_e = early[v, col]
-            else:
-                target_e = POS
+                target_e = early[x]
+                if started and t < 2 and state[v] == STARTED:
+                    target_e = _remaining_out(v, early[2 * v + 1], ctx)
             if working and (kind & 1) == 0:
                 g = np.int64(lag[e])
                 lv = g if kind == 0 else _pct(g, du)
                 b = target - lv
                 be = target_e - lv if floats else POS
-            elif working:
-                # Elapsed lag: _limit of the working model, for both targets at once.
-                g = np.int64(lag[e])
-                lv = g if kind == 1 else _pct(g, du)
-                w0 = sc[W0]
-                if col == 0 or dur[v] == 0:
-                    at = _start_at(cs, 0, target + w0, flag) - lv
-                    at_e = _start_at(cs, 0, target_e + w0, flag) - lv if floats else 0
-                else:
-                    at = _finish_at(cs, 0, target + w0, flag) - lv
-                    at_e = _finish_at(cs, 0, target_e + w0, flag) - lv if floats else 0
-                if t & 1:
-                    b = _start_limit(cs, 0, at, flag) - w0
-                    be = _start_limit(cs, 0, at_e, flag) - w0 if floats else POS
-                else:
-                    b = _work(cs, 0, at, flag) - w0
-                    be = _work(cs, 0, at_e, flag) - w0 if floats else POS
             else:
-                b = _limit(t, kind, lag[e], lcal[e], du, dur, v, target, sc, cs, flag)
-                if floats:
-                    be = _limit(t, kind, lag[e], lcal[e], du, dur, v, target_e, sc, cs, flag)
-                else:
-                    be = POS
+                b, be = _limits_out(e, t, kind, du, v, target, target_e, floats, ctx)
             odd = (t & 1) == 1
             hi_f = min(hi_f, POS if odd else b)
             free_f = min(free_f, POS if odd else be)
             hi_s = min(hi_s, b if odd else POS)
             free_s = min(free_s, be if odd else POS)
+        es = early[2 * u]
+        ef = early[2 * u + 1]
         if working and ctype[u] <= ALAP and su == NOT_STARTED:
             f = min(hi_f, hi_s + du, dline[u])
             s = f - du
         else:
-            s, f = _place_late(u, hi_s, hi_f, early[u, 0], early[u, 1], act, sc, cs, flag)
-        late[u, 0] = s
-        late[u, 1] = f
+            s, f = _place_late_out(u, hi_s, hi_f, es, ef, ctx)
+        late[2 * u] = s
+        late[2 * u + 1] = f
         if floats:
             if su == FINISHED:
-                fl[u, 0] = 0
-                fl[u, 1] = 0
+                fl[2 * u] = 0
+                fl[2 * u + 1] = 0
             elif working:
-                fl[u, 0] = f - early[u, 1]
-                free = free_f - early[u, 1]
+                fl[2 * u] = f - ef
+                free = free_f - ef
                 if su == NOT_STARTED:
-                    free = min(free, free_s - early[u, 0])
-                fl[u, 1] = free
+                    free = min(free, free_s - es)
+                fl[2 * u + 1] = free
             else:
-                c = cal[u]
-                w_ef = _work(cs, c, early[u, 1], flag)
-                fl[u, 0] = _work(cs, c, f, flag) - w_ef
-                free = _work(cs, c, free_f, flag) - w_ef
-                if su == NOT_STARTED and free_s < POS:
-                    w_es = _work(cs, c, early[u, 0], flag)
-                    if du == 0:
-                        free = min(free, _work(cs, c, free_s, flag) - w_es)
-                    else:
-                        free = min(free, _start_limit(cs, c, free_s, flag) - w_es)
-                fl[u, 1] = free
+                fl[2 * u], fl[2 * u + 1] = _floats_out(u, f, free_f, free_s, es, ef, ctx)
 
 
 @njit(cache=True, _nrt=False)
