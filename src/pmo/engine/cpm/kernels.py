@@ -378,11 +378,12 @@ def backward(net, act, sc, cs, finish, early, late, fl, floats, flag):  # pragma
     n = dur.shape[0]
     ctx = stash((net, act, sc, cs, flag))
     working = sc[MODE] == WORKING
-    started = False  # whether any successor can be a started activity
-    for i in range(n):
-        if state[i] == STARTED:
-            started = True
-            break
+    started_floats = False  # whether floats are wanted and a successor may be started
+    if floats:
+        for i in range(n):
+            if state[i] == STARTED:
+                started_floats = True
+                break
     for u in range(n - 1, -1, -1):
         hi_s = POS
         hi_f = finish
@@ -404,17 +405,17 @@ def backward(net, act, sc, cs, finish, early, late, fl, floats, flag):  # pragma
             v = succ[e] & _INDEX
             kind = lkind[e]
             x = 2 * v + (t >> 1)
+            # The early target is read and subtracted whether or not floats are
+            # wanted (free_s and free_f are then unused): cheaper than a branch.
             target = late[x]
-            target_e = POS
-            if floats:
-                target_e = early[x]
-                if started and t < 2 and state[v] == STARTED:
-                    target_e = _remaining_out(v, early[2 * v + 1], ctx)
+            target_e = early[x]
+            if started_floats and t < 2 and state[v] == STARTED:
+                target_e = _remaining_out(v, early[2 * v + 1], ctx)
             if working and (kind & 1) == 0:
                 g = np.int64(lag[e])
                 lv = g if kind == 0 else _pct(g, du)
                 b = target - lv
-                be = target_e - lv if floats else POS
+                be = target_e - lv
             else:
                 b, be = _limits_out(e, t, kind, du, v, target, target_e, floats, ctx)
             odd = (t & 1) == 1
