@@ -133,6 +133,11 @@ class Network:
 #: Links (or activities) ahead of the current one whose memory is prefetched.
 PREFETCH = 16
 
+#: Clears the sign bit: an index so masked is known not to be negative, and numba then
+#: leaves out the code that would wrap a negative index around (in a hot loop, that
+#: code and the array sizes it keeps in registers cost more than the mask).
+INDEX = 0x7FFFFFFFFFFFFFFF
+
 
 @intrinsic
 def prefetch(typingctx, arr, i):  # pragma: no cover - compiled
@@ -183,9 +188,8 @@ def _compile(n, pred, succ, ltype, lag, lkind, rec, out):  # pragma: no cover - 
     for k in range(m):
         p = pred[k]
         s = succ[k]
-        bad_node = p < 0 or p >= n or s < 0 or s >= n
-        bad_code = ltype[k] < 0 or ltype[k] > 3 or lkind[k] < 0 or lkind[k] > 3
-        if bad_node or bad_code or lag[k] < -2147483647 or lag[k] > 2147483647:
+        # Link codes and lags are checked in the layout below, which reads them anyway.
+        if p < 0 or p >= n or s < 0 or s >= n:
             return 1, k, order[:n], order[:n], out_ptr
         ptr[p + 1] += 1
         indeg[s] += 1
@@ -201,10 +205,15 @@ def _compile(n, pred, succ, ltype, lag, lkind, rec, out):  # pragma: no cover - 
         if k + PREFETCH < m:
             prefetch(rec, ptr[pred[k + PREFETCH]])
         p = pred[k]
-        j = ptr[p]
+        lt = ltype[k]
+        lk = lkind[k]
+        lg = lag[k]
+        if lt < 0 or lt > 3 or lk < 0 or lk > 3 or lg < -2147483647 or lg > 2147483647:
+            return 1, k, order[:n], order[:n], out_ptr
+        j = ptr[p] & INDEX
         ptr[p] = j + 1
-        code = (np.int64(ltype[k]) << 30) | (np.int64(lkind[k]) << 28)
-        rec[j] = (np.int64(lag[k]) << 32) | code | succ[k]
+        code = (np.int64(lt) << 30) | (np.int64(lk) << 28)
+        rec[j] = (np.int64(lg) << 32) | code | succ[k]
     for i in range(n, 0, -1):
         ptr[i] = ptr[i - 1]
     ptr[0] = 0
@@ -231,7 +240,7 @@ def _compile(n, pred, succ, ltype, lag, lkind, rec, out):  # pragma: no cover - 
                 w = order[h + PREFETCH]
                 prefetch(ptr, w)
                 prefetch(rank, w)
-            u = order[h]
+            u = order[h] & INDEX
             rank[u] = h
             e = ptr[u]
             out_ptr[h] = j
@@ -241,8 +250,8 @@ def _compile(n, pred, succ, ltype, lag, lkind, rec, out):  # pragma: no cover - 
         for h in range(head, end):
             if h + PREFETCH < end:
                 prefetch(rec, first_link[h + PREFETCH])
-            e = first_link[h]
-            for jj in range(out_ptr[h], out_ptr[h + 1]):
+            e = first_link[h] & INDEX
+            for jj in range(out_ptr[h] & INDEX, out_ptr[h + 1] & INDEX):
                 word = rec[e]
                 out_succ[jj] = word & 0xFFFFFFF
                 out_type[jj] = (word >> 30) & 3
@@ -254,7 +263,7 @@ def _compile(n, pred, succ, ltype, lag, lkind, rec, out):  # pragma: no cover - 
             # every successor is written at the tail, which moves on when it is free.
             if jj + PREFETCH < j:
                 prefetch(indeg, out_succ[jj + PREFETCH])
-            v = out_succ[jj]
+            v = out_succ[jj] & INDEX
             d = indeg[v] - 1
             indeg[v] = d
             order[tail] = v
@@ -264,7 +273,7 @@ def _compile(n, pred, succ, ltype, lag, lkind, rec, out):  # pragma: no cover - 
         return 2, tail, order[:n], rank, out_ptr
     out_ptr[n] = j
     for j in range(m):
-        out_succ[j] = rank[out_succ[j]]
+        out_succ[j] = rank[out_succ[j] & INDEX]
     return 0, 0, order[:n], rank, out_ptr
 
 

@@ -32,7 +32,7 @@ from pmo.engine.calendars import (
     _start_limit,
     _work,
 )
-from pmo.engine.network import PREFETCH, prefetch
+from pmo.engine.network import INDEX, PREFETCH, prefetch
 from pmo.engine.outline import outlined, stash, unstash
 
 __all__: list[str] = []
@@ -209,11 +209,6 @@ def _pct(lag, du):  # pragma: no cover - compiled
     return (2 * np.int64(lag) * du + 10000) // 20000
 
 
-#: Clears the sign bit: an index so masked is known not to be negative, and numba
-#: leaves out the code that would wrap a negative index around.
-_INDEX = 0x7FFFFFFFFFFFFFFF
-
-
 @njit(cache=True)
 def _early_cold(u, rs, rf, ctx):  # pragma: no cover - compiled
     _net, act, sc, cs, flag = unstash(ctx)
@@ -277,16 +272,16 @@ def forward(net, act, sc, cs, early, req, flag):  # pragma: no cover - compiled
         early[2 * u] = s
         early[2 * u + 1] = f
         latest = max(latest, f)
-        first = ptr[u] & _INDEX
-        for k in range((ptr[u + 1] & _INDEX) - first):
-            e = (first + k) & _INDEX
+        first = ptr[u] & INDEX
+        for k in range((ptr[u + 1] & INDEX) - first):
+            e = (first + k) & INDEX
             if e + PREFETCH < m:
-                prefetch(req, 2 * (succ[(e + PREFETCH) & _INDEX] & _INDEX))
+                prefetch(req, 2 * (succ[(e + PREFETCH) & INDEX] & INDEX))
             t = ltype[e]
             if t < 0:
                 continue
             kind = lkind[e]
-            v = succ[e] & _INDEX
+            v = succ[e] & INDEX
             if working and (kind & 1) == 0:
                 g = np.int64(lag[e])
                 lv = g if kind == 0 else _pct(g, du)
@@ -391,18 +386,18 @@ def backward(net, act, sc, cs, finish, early, late, fl, floats, flag):  # pragma
         free_f = finish
         du = dur[u]
         su = state[u]
-        first = ptr[u] & _INDEX
-        for k in range((ptr[u + 1] & _INDEX) - first):
-            e = (first + k) & _INDEX
+        first = ptr[u] & INDEX
+        for k in range((ptr[u + 1] & INDEX) - first):
+            e = (first + k) & INDEX
             # The walk goes down the labels: the links a few activities on come before.
             if e >= PREFETCH:
-                w = succ[(e - PREFETCH) & _INDEX] & _INDEX
+                w = succ[(e - PREFETCH) & INDEX] & INDEX
                 prefetch(late, 2 * w)
                 prefetch(early, 2 * w)
             t = ltype[e]
             if t < 0:
                 continue
-            v = succ[e] & _INDEX
+            v = succ[e] & INDEX
             kind = lkind[e]
             x = 2 * v + (t >> 1)
             # The early target is read and subtracted whether or not floats are
