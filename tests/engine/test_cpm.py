@@ -241,6 +241,36 @@ def test_results_follow_caller_positions_whatever_the_order():
     assert res.early_finish.tolist() == [30, 35, 10]
 
 
+def test_large_networks_give_the_same_results_when_gathered_by_two_threads():
+    # 60,000 activities (above kernels.PARALLEL_MIN): chains a -> b -> c at shuffled
+    # positions, so every figure is known in closed form.
+    n = 60_000
+    rng = np.random.default_rng(3)
+    pos = rng.permutation(n).reshape(-1, 3)  # positions of each chain's a, b, c
+    dur = rng.integers(0, 600, n)
+    net = compile_network(
+        np.concatenate((pos[:, 0], pos[:, 1])), np.concatenate((pos[:, 1], pos[:, 2])), n=n
+    )
+    res = schedule(net, Activities(duration=dur), calendars=[STANDARD], start=MONDAY)
+    d = dur[pos]
+    length = d.sum(axis=1)
+    finish = int(length.max())
+    es = np.stack((np.zeros(len(d), dtype=np.int64), d[:, 0], d[:, 0] + d[:, 1]), axis=1)
+    slack = (finish - length)[:, None]
+    expected = {"es": es, "ef": es + d, "ls": es + slack, "lf": es + d + slack, "tf": slack}
+    for name, values in expected.items():
+        got = {"es": res.early_start, "ef": res.early_finish, "ls": res.late_start,
+               "lf": res.late_finish, "tf": res.total_float}[name]  # fmt: skip
+        assert np.array_equal(got[pos], np.broadcast_to(values, pos.shape)), name
+    assert np.array_equal(res.free_float[pos[:, 2]], finish - length)
+    assert not res.free_float[pos[:, :2]].any()
+    assert np.array_equal(res.critical, res.total_float == 0)
+    all_dates = res.all_dates()
+    for name in ("early_start", "early_finish", "late_start", "late_finish"):
+        # instants() converts one field on one thread, with its own look-up.
+        assert np.array_equal(all_dates[name], res.instants(name).view("datetime64[m]")), name
+
+
 # --- progress ---------------------------------------------------------------------------
 
 

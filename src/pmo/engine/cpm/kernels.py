@@ -21,7 +21,7 @@ disabled (type ``-1``) by the caller.
 """
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 from pmo.engine.calendars import (
     _finish_at,
@@ -558,18 +558,39 @@ def start_of(dates):  # pragma: no cover - compiled
     return best
 
 
+#: Activities from which the gathers back to caller positions (:func:`unpack`,
+#: :func:`instants_all`) are split over two threads: below it, starting a thread costs
+#: more than half the work saves.
+PARALLEL_MIN = 50_000
+
+
 @njit(cache=True)
+def _halves(n):  # pragma: no cover - compiled
+    return 2 if n >= PARALLEL_MIN else 1
+
+
+@njit(cache=True, parallel=True)
 def unpack(rank, early, late, fl, on_path, threshold, state, out):  # pragma: no cover
     """Results from labels back to caller positions; critical by float or ``on_path``.
 
-    Gathering (sequential writes, random reads) beats scattering seven arrays. One
-    thread: on a shared machine, waiting for a second one costs more than it saves.
+    Gathering (sequential writes, random reads) beats scattering seven arrays. Each
+    half of the positions is one thread's contiguous run: at most two threads, and
+    each writes whole cache lines of its own.
     """
+    n = rank.shape[0]
+    parts = _halves(n)
+    size = (n + parts - 1) // parts
+    for c in prange(parts):
+        lo = c * size
+        _unpack_run(rank, early, late, fl, on_path, threshold, state, out, lo, min(n, lo + size))
+
+
+@njit(cache=True)
+def _unpack_run(rank, early, late, fl, on_path, threshold, state, out, lo, hi):  # pragma: no cover
     es, ef, ls, lf, tf, ff, crit = out
     by_path = on_path.shape[0] > 0
-    n = rank.shape[0]
-    for p in range(n):
-        if p + PREFETCH < n:
+    for p in range(lo, hi):
+        if p + PREFETCH < hi:
             i = rank[p + PREFETCH]
             prefetch(early, i)
             prefetch(late, i)
@@ -649,16 +670,30 @@ def span(fields, lo, hi):  # pragma: no cover - compiled
     return lo, hi
 
 
-@njit(cache=True)
+@njit(cache=True, parallel=True)
 def instants_all(starts, finishes, mil, table, base, floor, out_s, out_f):  # pragma: no cover
     """:func:`instants` of start fields and finish fields in one pass over activities.
 
     ``starts`` and ``finishes`` are tuples of value arrays (kind 0 and 1), ``out_s`` and
     ``out_f`` tuples of as many output arrays; milestones (``mil``) take kind 2 in both.
+    Large networks are split in two halves, one per thread (as :func:`unpack`).
     """
     n = mil.shape[0]
-    for i in range(n):
-        if i + PREFETCH < n:
+    parts = _halves(n)
+    size = (n + parts - 1) // parts
+    for c in prange(parts):
+        lo = c * size
+        _instants_run(
+            starts, finishes, mil, table, base, floor, out_s, out_f, lo, min(n, lo + size)
+        )
+
+
+@njit(cache=True)
+def _instants_run(
+    starts, finishes, mil, table, base, floor, out_s, out_f, lo, hi
+):  # pragma: no cover
+    for i in range(lo, hi):
+        if i + PREFETCH < hi:
             for j in range(len(starts)):
                 prefetch(table, starts[j][i + PREFETCH] - base)
             for j in range(len(finishes)):
