@@ -137,6 +137,73 @@ def test_invalid_links_name_the_offending_positions(kwargs, message, bad):
     assert info.value.ids == bad
 
 
+def _big_chain_links(n, rng):
+    """Links of a shuffled chain through ``n`` activities, as (positions, pred, succ)."""
+    pos = rng.permutation(n)
+    return pos, pos[:-1].copy(), pos[1:].copy()
+
+
+def test_large_networks_laid_out_by_two_threads_keep_every_link_in_order():
+    # From PARALLEL_MIN activities each half of the links is laid out by its own
+    # thread; the labels must still be the one order a chain allows.
+    n = 60_000
+    rng = np.random.default_rng(5)
+    pos, pred, succ = _big_chain_links(n, rng)
+    extra = rng.integers(0, n - 1, 30_000)  # skip links along the chain
+    skip = np.minimum(extra + rng.integers(2, 50, extra.size), n - 1)
+    pred = np.concatenate((pred, pos[extra]))
+    succ = np.concatenate((succ, pos[skip]))
+    types = rng.integers(0, 4, pred.size)
+    lags = rng.integers(-(2**31) + 1, 2**31, pred.size)
+    kinds = rng.integers(0, 4, pred.size)
+    net = compile_network(pred, succ, n=n, link_type=types, lag=lags, lag_kind=kinds)
+    assert net.order.tolist() == pos.tolist()
+    assert _links_of(net) == set(zip(pred.tolist(), succ.tolist(), types.tolist(),
+                                     lags.tolist(), kinds.tolist(), strict=True))  # fmt: skip
+    # Each activity's links keep their input order (thread 0's half before thread 1's).
+    by_label = np.argsort(net.rank[pred], kind="stable")
+    assert net.lag.tolist() == lags[by_label].tolist()
+
+
+@pytest.mark.parametrize(
+    ("field", "where", "value", "message"),
+    [
+        ("pred", "first", -1, "pred out of range"),
+        ("succ", "last", 60_000, "succ out of range"),
+        ("link_type", "last", 7, "link_type out of range"),
+        ("lag_kind", "first", 9, "lag_kind out of range"),
+        ("lag", "last", 2**33, "lag beyond int32"),
+    ],
+)
+def test_invalid_links_of_large_networks_are_named_whichever_half_they_are_in(
+    field, where, value, message
+):
+    n = 60_000
+    _pos, pred, succ = _big_chain_links(n, np.random.default_rng(6))
+    arrays = {
+        "pred": pred, "succ": succ, "link_type": np.zeros(pred.size, dtype=np.int64),
+        "lag": np.zeros(pred.size, dtype=np.int64),
+        "lag_kind": np.zeros(pred.size, dtype=np.int64),
+    }  # fmt: skip
+    at = 0 if where == "first" else pred.size - 1
+    arrays[field][at] = value
+    with pytest.raises(InvalidNetwork, match=message) as info:
+        compile_network(n=n, **arrays)
+    assert info.value.ids == (at,)
+
+
+def test_a_cycle_in_a_large_network_is_found():
+    n = 60_000
+    pos, pred, succ = _big_chain_links(n, np.random.default_rng(7))
+    pred = np.append(pred, pos[-1])
+    succ = np.append(succ, pos[-3])
+    with pytest.raises(CyclicDependency) as info:
+        compile_network(pred, succ, n=n)
+    cycle = pos[-3:].tolist()  # in dependency order, named from its smallest id
+    first = cycle.index(min(cycle))
+    assert info.value.cycle == tuple(cycle[first:] + cycle[:first])
+
+
 def test_invalid_shapes_and_types():
     with pytest.raises(InvalidNetwork, match="shape"):
         compile_network([0, 1], [1], n=3)

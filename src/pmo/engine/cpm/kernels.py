@@ -32,7 +32,7 @@ from pmo.engine.calendars import (
     _start_limit,
     _work,
 )
-from pmo.engine.network import INDEX, PREFETCH, prefetch
+from pmo.engine.network import INDEX, PARALLEL_MIN, PREFETCH, prefetch
 from pmo.engine.outline import outlined, stash, unstash
 
 __all__: list[str] = []
@@ -556,12 +556,6 @@ def start_of(dates):  # pragma: no cover - compiled
     for i in range(dates.shape[0]):
         best = min(best, dates[i, 0])
     return best
-
-
-#: Activities from which the gathers back to caller positions (:func:`unpack`,
-#: :func:`instants_all`) are split over two threads: below it, starting a thread costs
-#: more than half the work saves.
-PARALLEL_MIN = 50_000
 
 
 @njit(cache=True)
