@@ -271,6 +271,31 @@ def test_large_networks_give_the_same_results_when_gathered_by_two_threads():
         assert np.array_equal(all_dates[name], res.instants(name).view("datetime64[m]")), name
 
 
+def test_date_look_up_tables_are_shared_by_schedules_on_one_calendar():
+    from pmo.engine.cpm import model
+
+    model._TABLES.clear()
+    durations, links = [480, 4800, 0, 240], [(0, 1), (1, 2), (0, 3)]
+    first = cpm(durations, links, calendars=[STANDARD], start=MONDAY).all_dates()
+    assert len(model._TABLES) == 1
+    kept = model._TABLES[0][2]
+    again = cpm(durations, links, calendars=[STANDARD], start=MONDAY)
+    assert again.all_dates()["early_finish"].tolist() == first["early_finish"].tolist()
+    table = again._cache["table"][0]
+    assert np.shares_memory(table, kept) and not table.flags.writeable
+    # A shorter project from the same start reads a slice of the same table: its
+    # dates must be those of a table built for it alone.
+    shorter = cpm([960, 480], [(0, 1)], calendars=[STANDARD], start=MONDAY)
+    shared = shorter.all_dates()
+    assert np.shares_memory(shorter._cache["table"][0], kept)
+    model._TABLES.clear()
+    alone = cpm([960, 480], [(0, 1)], calendars=[STANDARD], start=MONDAY).all_dates()
+    assert not np.shares_memory(model._TABLES[0][2], kept)
+    for name in ("early_start", "early_finish", "late_start", "late_finish"):
+        assert shared[name].tolist() == alone[name].tolist(), name
+    assert [str(x) for x in alone["early_finish"]] == ["2026-03-03T17:00", "2026-03-04T17:00"]
+
+
 # --- progress ---------------------------------------------------------------------------
 
 

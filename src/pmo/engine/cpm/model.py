@@ -1,5 +1,6 @@
 """Inputs and results of critical path scheduling, and date conversion helpers."""
 
+import threading
 from dataclasses import dataclass, field
 from enum import IntEnum
 
@@ -198,11 +199,35 @@ def _instant_table(clock: WorkClock, lo: int, hi: int) -> tuple[I64, int]:
         if a >= 0 and b < int(cs.total[0]):
             break
         cs = _widen(clock, cs, np.asarray([a < 0, b >= int(cs.total[0])], dtype=np.int64))
+    return _minute_table(cs, a, b), lo
+
+
+#: Recent minute tables, newest first: (calendar set, first working minute, table).
+#: Re-scheduling a project, or many projects on one calendar, converts dates over the
+#: same working minutes again; a table is read-only and shared by the results using it.
+_TABLES: list[tuple[CalendarSet, int, I64]] = []
+_TABLES_KEPT = 4
+_TABLE_MAX = 1 << 22  # working minutes (32 MiB): longer tables are not kept
+_TABLES_LOCK = threading.Lock()
+
+
+def _minute_table(cs: CalendarSet, a: int, b: int) -> I64:
+    """Start instants of working minutes ``a .. b`` (counted from ``cs``'s start)."""
+    with _TABLES_LOCK:
+        for i, (kept_cs, first, table) in enumerate(_TABLES):
+            if kept_cs is cs and first <= a and b < first + table.shape[0]:
+                _TABLES.insert(0, _TABLES.pop(i))
+                return table[a - first : b - first + 1]
     end = int(cs.ptr[1])
     j0 = int(np.searchsorted(cs.cum[:end], a, side="right")) - 1
     table = np.empty(b - a + 1, dtype=np.int64)
     k.minute_table(cs.starts, cs.ends, cs.cum, j0, a, table)
-    return table, lo
+    table.flags.writeable = False
+    if table.shape[0] <= _TABLE_MAX:
+        with _TABLES_LOCK:
+            _TABLES.insert(0, (cs, a, table))
+            del _TABLES[_TABLES_KEPT:]
+    return table
 
 
 def _cover_work(clock: WorkClock, lo: int, hi: int) -> CalendarSet:
