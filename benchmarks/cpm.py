@@ -16,7 +16,9 @@ holds the network, divided by n + links.
 The peer is ``networkx.dag_longest_path_length`` on the same network (edge weight:
 predecessor duration) at ``peer_n`` activities, graph construction not timed; ours is
 the full timed run on that network. Times are the best of several runs, as timeit
-does: on a shared machine, noise only ever adds time.
+does: on a shared machine, noise only ever adds time. From 50,000 activities the
+engine lays out links and gathers results on two threads (``NUMBA_NUM_THREADS=1``
+measures one core).
 
 Usage: ``python benchmarks/cpm.py [--quick] [--n N] [--peer-n N] [--repeat R]``.
 The last line printed is one JSON object.
@@ -34,6 +36,7 @@ import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import numba
 import numpy as np
 
 from pmo.engine.calendars import Calendar
@@ -234,7 +237,11 @@ def main(argv: list[str]) -> None:
 
     bpe = mem / (n + links) if mem >= 0 else -1.0
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    print(f"cpm benchmark ({os.cpu_count()} cpus, load average {load}, numba cache: {jit_cached})")
+    threads = numba.get_num_threads()
+    print(
+        f"cpm benchmark ({os.cpu_count()} cpus, {threads} numba threads, load average {load}, "
+        f"numba cache: {jit_cached})"
+    )
     print("JIT compilation loaded during an untimed warm-up; network generation not timed;")
     print("times are the best of several runs (on a shared machine noise only adds time)")
     print(f"{'what':<44}{'n':>10}{'links':>10}{'seconds':>10}")
