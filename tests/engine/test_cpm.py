@@ -271,6 +271,60 @@ def test_large_networks_give_the_same_results_when_gathered_by_two_threads():
         assert np.array_equal(all_dates[name], res.instants(name).view("datetime64[m]")), name
 
 
+def _random_network(n, rng):
+    """A shuffled random DAG of ``n`` activities: every link type, lag kind and lead."""
+    pos = rng.permutation(n)
+    src = rng.integers(0, n - 1, 3 * n)
+    dst = np.minimum(src + rng.integers(1, 60, src.size), n - 1)
+    kind = rng.integers(0, 4, src.size)
+    lag = np.where(
+        kind >= 2, rng.integers(-5000, 15000, src.size), rng.integers(-600, 3000, src.size)
+    )
+    return compile_network(pos[src], pos[dst], n=n, link_type=rng.integers(0, 4, src.size),
+                           lag=lag, lag_kind=kind), pos  # fmt: skip
+
+
+@pytest.mark.parametrize("model", ["progress", "calendars"])
+def test_two_thread_backward_walks_give_the_one_thread_results(model, monkeypatch):
+    # From PARALLEL_MIN activities free float is walked by a second thread. Both ways
+    # must agree on every figure: with progress (started successors, finished ones,
+    # constraints and deadlines) and with several calendars (the instant model).
+    from pmo.engine.cpm import kernels
+
+    n = 60_000
+    rng = np.random.default_rng(11)
+    net, pos = _random_network(n, rng)
+    dur = rng.integers(0, 900, n)
+    if model == "progress":
+        first = pos[: n // 10]  # the first activities in dependency order: finished
+        started = pos[n // 10 : n // 8]
+        actual_start = np.full(n, NO_DATE)
+        actual_finish = np.full(n, NO_DATE)
+        actual_start[first] = 0
+        actual_finish[first] = dur[first]
+        actual_start[started] = 100
+        remaining = np.full(n, -1)
+        remaining[started] = dur[started] // 2
+        constraint = np.where(rng.random(n) < 0.02, Constraint.SNLT, Constraint.ASAP)
+        deadline = np.where(rng.random(n) < 0.01, 50_000, NO_DATE)
+        activities = Activities(
+            duration=dur, actual_start=actual_start, actual_finish=actual_finish,
+            remaining=remaining, constraint=constraint,
+            constraint_date=np.where(constraint == Constraint.SNLT, 20_000, NO_DATE),
+            deadline=deadline,
+        )  # fmt: skip
+        kwargs = {"status_date": 1_000}
+    else:
+        activities = Activities(duration=dur, calendar=rng.integers(0, 2, n))
+        kwargs = {"calendars": [STANDARD, Calendar.continuous()], "start": MONDAY}
+    results = {}
+    for two in (False, True):
+        monkeypatch.setattr(kernels, "two_threads", lambda _n, two=two: two)
+        results[two] = table(schedule(net, activities, **kwargs))
+    assert results[True] == results[False]
+    assert any(f > 0 for f in results[True]["ff"])
+
+
 def test_date_look_up_tables_are_shared_by_schedules_on_one_calendar():
     from pmo.engine.cpm import model
 

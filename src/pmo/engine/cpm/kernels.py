@@ -21,7 +21,7 @@ disabled (type ``-1``) by the caller.
 """
 
 import numpy as np
-from numba import njit, prange
+from numba import get_num_threads, literally, njit, prange
 
 from pmo.engine.calendars import (
     _finish_at,
@@ -336,12 +336,13 @@ def _late_cold(u, hi_s, hi_f, es, ef, ctx):  # pragma: no cover - compiled
 
 
 @njit(cache=True)
-def _floats_cold(u, f, free_f, free_s, es, ef, ctx):  # pragma: no cover - compiled
-    """(total, free) float of ``u`` in working minutes of its own calendar."""
+def _floats_cold(u, f, free_f, free_s, es, ef, total_too, ctx):  # pragma: no cover
+    """(total, free) float of ``u`` in working minutes of its own calendar (total float
+    only ``total_too``: a walk for free float alone has no late finish ``f``)."""
     _net, act, _sc, cs, flag = unstash(ctx)
     c = act[2][u]
     w_ef = _work(cs, c, ef, flag)
-    total = _work(cs, c, f, flag) - w_ef
+    total = _work(cs, c, f, flag) - w_ef if total_too else 0
     free = _work(cs, c, free_f, flag) - w_ef
     if act[8][u] == NOT_STARTED and free_s < POS:
         w_es = _work(cs, c, es, flag)
@@ -358,26 +359,61 @@ _place_late_out = outlined(_late_cold)
 _floats_out = outlined(_floats_cold)
 
 
-@njit(cache=True)
-def backward(net, act, sc, cs, finish, early, late, fl, floats, flag):  # pragma: no cover
+def two_threads(n: int) -> bool:
+    """Whether a network of ``n`` activities gets the two-thread backward walks: from
+    :data:`PARALLEL_MIN` activities, when numba may use two threads or more."""
+    return n >= PARALLEL_MIN and get_num_threads() > 1
+
+
+#: What a walk of :func:`_walk` computes: late dates and both floats; late dates and
+#: total float; free float only.
+_BOTH, _LATE, _FREE = 0, 1, 2
+
+
+@njit(cache=True, parallel=True)
+def backward(net, act, sc, cs, finish, early, late, fl, floats, flag, two):  # pragma: no cover
     """Late dates per label in reverse order, pulling limits from successors.
 
     ``early``, ``late`` and ``fl`` are flat like :func:`forward`'s arrays. With
     ``floats`` the same walk fills ``fl[2 * u]`` (total float: late minus early
     finish) and ``fl[2 * u + 1]`` (free float: the delay that keeps every successor's
     early dates), both in working minutes of the activity's calendar; early dates must
-    then be final. The common case is spelled out as in :func:`forward`.
+    then be final.
+
+    Free float needs only early dates: with ``two`` (see :func:`two_threads`) a second
+    thread walks the links for it while the first computes late dates and total
+    float (each walk does half of the random reads of one combined walk).
     """
+    if floats and two:
+        for t in prange(2):
+            if t == 0:
+                _walk(net, act, sc, cs, finish, early, late, fl, True, flag, _LATE)
+            else:
+                _walk(net, act, sc, cs, finish, early, late, fl, True, flag, _FREE)
+    else:
+        _walk(net, act, sc, cs, finish, early, late, fl, floats, flag, _BOTH)
+
+
+@njit(cache=True)
+def _walk(net, act, sc, cs, finish, early, late, fl, floats, flag, what):  # pragma: no cover
+    """The links walked down the labels for :func:`backward`; ``what`` (one of
+    ``_BOTH``, ``_LATE``, ``_FREE``) is a compile-time constant, so each variant is
+    compiled without the branches of the others. The common case is spelled out as
+    in :func:`forward`.
+    """
+    literally(what)
     ptr, succ, ltype, lag, lkind, _lcal = net
     dur, ctype, dline, state = act[0], act[3], act[5], act[8]
     n = dur.shape[0]
     ctx = stash((net, act, sc, cs, flag))
     working = sc[MODE] == WORKING
-    started_floats = False  # whether floats are wanted and a successor may be started
-    if floats:
+    want_late = what != _FREE
+    want_free = floats and what != _LATE
+    started_free = False  # whether free float is wanted and a successor may be started
+    if want_free:
         for i in range(n):
             if state[i] == STARTED:
-                started_floats = True
+                started_free = True
                 break
     for u in range(n - 1, -1, -1):
         hi_s = POS
@@ -392,27 +428,33 @@ def backward(net, act, sc, cs, finish, early, late, fl, floats, flag):  # pragma
             # The walk goes down the labels: the links a few activities on come before.
             if e >= PREFETCH:
                 w = succ[(e - PREFETCH) & INDEX] & INDEX
-                prefetch(late, 2 * w)
-                prefetch(early, 2 * w)
+                if want_late:
+                    prefetch(late, 2 * w)
+                if what != _LATE:
+                    prefetch(early, 2 * w)
             t = ltype[e]
             if t < 0:
                 continue
             v = succ[e] & INDEX
             kind = lkind[e]
             x = 2 * v + (t >> 1)
-            # The early target is read and subtracted whether or not floats are
-            # wanted (free_s and free_f are then unused): cheaper than a branch.
-            target = late[x]
-            target_e = early[x]
-            if started_floats and t < 2 and state[v] == STARTED:
+            # In a combined walk the early target is read and subtracted whether or
+            # not floats are wanted (free_s and free_f are then unused): cheaper than
+            # a branch.
+            target = late[x] if want_late else POS
+            target_e = early[x] if what != _LATE else POS
+            if started_free and t < 2 and state[v] == STARTED:
                 target_e = _remaining_out(v, early[2 * v + 1], ctx)
             if working and (kind & 1) == 0:
                 g = np.int64(lag[e])
                 lv = g if kind == 0 else _pct(g, du)
                 b = target - lv
                 be = target_e - lv
+            elif what == _FREE:
+                be = _limits_out(e, t, kind, du, v, target_e, target_e, False, ctx)[0]
+                b = POS
             else:
-                b, be = _limits_out(e, t, kind, du, v, target, target_e, floats, ctx)
+                b, be = _limits_out(e, t, kind, du, v, target, target_e, want_free, ctx)
             odd = (t & 1) == 1
             hi_f = min(hi_f, POS if odd else b)
             free_f = min(free_f, POS if odd else be)
@@ -420,25 +462,35 @@ def backward(net, act, sc, cs, finish, early, late, fl, floats, flag):  # pragma
             free_s = min(free_s, be if odd else POS)
         es = early[2 * u]
         ef = early[2 * u + 1]
-        if working and ctype[u] <= ALAP and su == NOT_STARTED:
-            f = min(hi_f, hi_s + du, dline[u])
-            s = f - du
-        else:
-            s, f = _place_late_out(u, hi_s, hi_f, es, ef, ctx)
-        late[2 * u] = s
-        late[2 * u + 1] = f
+        f = POS
+        if want_late:
+            if working and ctype[u] <= ALAP and su == NOT_STARTED:
+                f = min(hi_f, hi_s + du, dline[u])
+                s = f - du
+            else:
+                s, f = _place_late_out(u, hi_s, hi_f, es, ef, ctx)
+            late[2 * u] = s
+            late[2 * u + 1] = f
         if floats:
             if su == FINISHED:
-                fl[2 * u] = 0
-                fl[2 * u + 1] = 0
+                if want_late:
+                    fl[2 * u] = 0
+                if want_free:
+                    fl[2 * u + 1] = 0
             elif working:
-                fl[2 * u] = f - ef
-                free = free_f - ef
-                if su == NOT_STARTED:
-                    free = min(free, free_s - es)
-                fl[2 * u + 1] = free
+                if want_late:
+                    fl[2 * u] = f - ef
+                if want_free:
+                    free = free_f - ef
+                    if su == NOT_STARTED:
+                        free = min(free, free_s - es)
+                    fl[2 * u + 1] = free
             else:
-                fl[2 * u], fl[2 * u + 1] = _floats_out(u, f, free_f, free_s, es, ef, ctx)
+                total, free = _floats_out(u, f, free_f, free_s, es, ef, want_late, ctx)
+                if want_late:
+                    fl[2 * u] = total
+                if want_free:
+                    fl[2 * u + 1] = free
 
 
 @njit(cache=True, _nrt=False)

@@ -139,21 +139,22 @@ class PreparedSchedule:
         # The passes take flat views (start, finish, start, ...); forward() borrows
         # `late` for scratch: the late pass after it overwrites it.
         e, lt, f = early.reshape(-1), late.reshape(-1), fl.reshape(-1)
+        two = k.two_threads(early.shape[0])
         if self._opt.direction == "forward":
             early_finish = k.forward(net, act, sc, cs, e, lt, flag)
             must = self._opt.must_finish_by
             finish = early_finish if must == NO_DATE else must
-            k.backward(net, act, sc, cs, finish, e, lt, f, True, flag)
+            k.backward(net, act, sc, cs, finish, e, lt, f, True, flag, two)
         else:
             finish = self._opt.anchor
             # The late pass reads early dates of finished activities only: seed those,
             # then schedule early dates from the earliest late start, then the floats.
             early[:, 0] = act[6]
             early[:, 1] = act[7]
-            k.backward(net, act, sc, cs, finish, e, lt, f, False, flag)
+            k.backward(net, act, sc, cs, finish, e, lt, f, False, flag, False)
             sc[k.START] = k.start_of(late) if early.shape[0] else finish
             early_finish = k.forward(net, act, sc, cs, e, lt, flag)
-            k.backward(net, act, sc, cs, finish, e, lt, f, True, flag)
+            k.backward(net, act, sc, cs, finish, e, lt, f, True, flag, two)
         if self._opt.critical_path == "longest_path":
             on_path = k.longest_path(net, act, sc, cs, early_finish, early, flag)
         else:
