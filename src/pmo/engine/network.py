@@ -288,7 +288,6 @@ def _compile(n, pred, succ, ltype, lag, lkind, rec, out):  # pragma: no cover - 
     position), code 2 a cycle (``where`` = how many activities could be ordered).
     """
     out_succ, out_type, out_lag, out_kind = out
-    m = pred.shape[0]
     order = np.empty(n + 1, dtype=np.int32)  # one spare slot for the count-down
     rank = np.empty(n, dtype=np.int32)
     out_ptr = np.empty(n + 1, dtype=np.int64)
@@ -350,9 +349,19 @@ def _compile(n, pred, succ, ltype, lag, lkind, rec, out):  # pragma: no cover - 
     if tail < n:
         return 2, tail, order[:n], rank, out_ptr
     out_ptr[n] = j
-    for j in range(m):
-        out_succ[j] = rank[out_succ[j] & INDEX]
+    _relabel(out_succ, rank, n >= PARALLEL_MIN)
     return 0, 0, order[:n], rank, out_ptr
+
+
+@njit(cache=True, parallel=True)
+def _relabel(succ, rank, two):  # pragma: no cover - compiled
+    """Successor positions to labels, by two threads (a contiguous half each) if ``two``."""
+    m = succ.shape[0]
+    parts = 2 if two else 1
+    size = (m + parts - 1) // parts
+    for t in prange(parts):
+        for j in range(t * size, min(m, (t + 1) * size)):
+            succ[j] = rank[succ[j] & INDEX]
 
 
 def _find_cycle(n: int, pred: I64, succ: I64, done: NDArray[np.int32]) -> list[int]:
