@@ -353,15 +353,27 @@ def _compile(n, pred, succ, ltype, lag, lkind, rec, out):  # pragma: no cover - 
     return 0, 0, order[:n], rank, out_ptr
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True)
 def _relabel(succ, rank, two):  # pragma: no cover - compiled
     """Successor positions to labels, by two threads (a contiguous half each) if ``two``."""
+    if two:
+        _relabel_halves(succ, rank)
+    else:
+        _relabel_run(succ, rank, 0, succ.shape[0])
+
+
+@njit(cache=True, parallel=True)
+def _relabel_halves(succ, rank):  # pragma: no cover - compiled
     m = succ.shape[0]
-    parts = 2 if two else 1
-    size = (m + parts - 1) // parts
-    for t in prange(parts):
-        for j in range(t * size, min(m, (t + 1) * size)):
-            succ[j] = rank[succ[j] & INDEX]
+    half = (m + 1) // 2
+    for t in prange(2):
+        _relabel_run(succ, rank, t * half, min(m, (t + 1) * half))
+
+
+@njit(cache=True)
+def _relabel_run(succ, rank, lo, hi):  # pragma: no cover - compiled
+    for j in range(lo, hi):
+        succ[j] = rank[succ[j] & INDEX]
 
 
 def _find_cycle(n: int, pred: I64, succ: I64, done: NDArray[np.int32]) -> list[int]:

@@ -370,7 +370,7 @@ def two_threads(n: int) -> bool:
 _BOTH, _LATE, _FREE = 0, 1, 2
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True)
 def backward(net, act, sc, cs, finish, early, late, fl, floats, flag, two):  # pragma: no cover
     """Late dates per label in reverse order, pulling limits from successors.
 
@@ -385,13 +385,21 @@ def backward(net, act, sc, cs, finish, early, late, fl, floats, flag, two):  # p
     float (each walk does half of the random reads of one combined walk).
     """
     if floats and two:
-        for t in prange(2):
-            if t == 0:
-                _walk(net, act, sc, cs, finish, early, late, fl, True, flag, _LATE)
-            else:
-                _walk(net, act, sc, cs, finish, early, late, fl, True, flag, _FREE)
+        _walk_pair(net, act, sc, cs, finish, early, late, fl, flag)
     else:
         _walk(net, act, sc, cs, finish, early, late, fl, floats, flag, _BOTH)
+
+
+@njit(cache=True, parallel=True)
+def _walk_pair(net, act, sc, cs, finish, early, late, fl, flag):  # pragma: no cover
+    # The parallel region is its own function: a small network's walk is a plain call,
+    # with no work handed to the thread pool (which numba starts when it loads these
+    # kernels, whatever the size).
+    for t in prange(2):
+        if t == 0:
+            _walk(net, act, sc, cs, finish, early, late, fl, True, flag, _LATE)
+        else:
+            _walk(net, act, sc, cs, finish, early, late, fl, True, flag, _FREE)
 
 
 @njit(cache=True)
@@ -611,24 +619,27 @@ def start_of(dates):  # pragma: no cover - compiled
 
 
 @njit(cache=True)
-def _halves(n):  # pragma: no cover - compiled
-    return 2 if n >= PARALLEL_MIN else 1
-
-
-@njit(cache=True, parallel=True)
 def unpack(rank, early, late, fl, on_path, threshold, state, out):  # pragma: no cover
     """Results from labels back to caller positions; critical by float or ``on_path``.
 
-    Gathering (sequential writes, random reads) beats scattering seven arrays. Each
-    half of the positions is one thread's contiguous run: at most two threads, and
-    each writes whole cache lines of its own.
+    Gathering (sequential writes, random reads) beats scattering seven arrays. From
+    :data:`PARALLEL_MIN` activities each half of the positions is one thread's
+    contiguous run, so each thread writes whole cache lines of its own.
     """
     n = rank.shape[0]
-    parts = _halves(n)
-    size = (n + parts - 1) // parts
-    for c in prange(parts):
-        lo = c * size
-        _unpack_run(rank, early, late, fl, on_path, threshold, state, out, lo, min(n, lo + size))
+    if n >= PARALLEL_MIN:
+        _unpack_halves(rank, early, late, fl, on_path, threshold, state, out)
+    else:
+        _unpack_run(rank, early, late, fl, on_path, threshold, state, out, 0, n)
+
+
+@njit(cache=True, parallel=True)
+def _unpack_halves(rank, early, late, fl, on_path, threshold, state, out):  # pragma: no cover
+    n = rank.shape[0]
+    half = (n + 1) // 2
+    for c in prange(2):
+        lo = c * half
+        _unpack_run(rank, early, late, fl, on_path, threshold, state, out, lo, min(n, lo + half))
 
 
 @njit(cache=True)
@@ -716,7 +727,7 @@ def span(fields, lo, hi):  # pragma: no cover - compiled
     return lo, hi
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True)
 def instants_all(starts, finishes, mil, table, base, floor, out_s, out_f):  # pragma: no cover
     """:func:`instants` of start fields and finish fields in one pass over activities.
 
@@ -725,13 +736,20 @@ def instants_all(starts, finishes, mil, table, base, floor, out_s, out_f):  # pr
     Large networks are split in two halves, one per thread (as :func:`unpack`).
     """
     n = mil.shape[0]
-    parts = _halves(n)
-    size = (n + parts - 1) // parts
-    for c in prange(parts):
-        lo = c * size
-        _instants_run(
-            starts, finishes, mil, table, base, floor, out_s, out_f, lo, min(n, lo + size)
-        )
+    if n >= PARALLEL_MIN:
+        _instants_halves(starts, finishes, mil, table, base, floor, out_s, out_f)
+    else:
+        _instants_run(starts, finishes, mil, table, base, floor, out_s, out_f, 0, n)
+
+
+@njit(cache=True, parallel=True)
+def _instants_halves(starts, finishes, mil, table, base, floor, out_s, out_f):  # pragma: no cover
+    n = mil.shape[0]
+    half = (n + 1) // 2
+    for c in prange(2):
+        lo = c * half
+        hi = min(n, lo + half)
+        _instants_run(starts, finishes, mil, table, base, floor, out_s, out_f, lo, hi)
 
 
 @njit(cache=True)
