@@ -23,11 +23,14 @@ Usage::
 
     python benchmarks/rcpsp.py [--sets j30,j60,j120] [--schedules 1000,5000]
                                [--quick] [--workers N] [--data DIR] [--no-cpsat]
+                               [--seed S] [--params JSON]
 
-``--quick`` takes every 10th instance of each set. ``--workers`` spreads instances over
-processes (default 1, so that the time per instance is the time on one core). The
-last line printed is one JSON object: ``sets`` holds, per set, the figures at the
-largest budget; ``by_budget`` holds them for every budget.
+``--quick`` takes every 10th instance of each set. ``--seed`` changes the seed of both
+solvers (default 1), to tell a real difference from seed noise; ``--params`` overrides
+fields of ``GaParams`` with a JSON object, for tuning experiments. ``--workers``
+spreads instances over processes (default 1, so that the time per instance is the
+time on one core). The last line printed is one JSON object: ``sets`` holds, per set,
+the figures at the largest budget; ``by_budget`` holds them for every budget.
 """
 
 import argparse
@@ -39,7 +42,7 @@ from pathlib import Path
 
 import numpy as np
 
-from pmo.engine.rcpsp import genetic_algorithm, read_sm, read_solutions
+from pmo.engine.rcpsp import GaParams, genetic_algorithm, read_sm, read_solutions
 
 DEFAULT_DATA = Path("/work/shared/benchmarks/psplib")
 REPO_DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "benchmarks" / "psplib"
@@ -64,7 +67,7 @@ def instances(data: Path, name: str, quick: bool) -> list[tuple[str, int]]:
     return [(str(data / name / f"{name}{par}_{inst}.sm"), best[(par, inst)]) for par, inst in keys]
 
 
-def cpsat_makespan(project, seconds: float) -> tuple[int, bool]:
+def cpsat_makespan(project, seconds: float, seed: int = SEED) -> tuple[int, bool]:
     """Best makespan CP-SAT finds in ``seconds`` on one worker; (horizon, False) if none."""
     from ortools.sat.python import cp_model
 
@@ -96,25 +99,26 @@ def cpsat_makespan(project, seconds: float) -> tuple[int, bool]:
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(seconds, 0.001)
     solver.parameters.num_workers = 1
-    solver.parameters.random_seed = SEED
+    solver.parameters.random_seed = seed
     status = solver.solve(model)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return int(solver.objective_value), True
     return horizon, False
 
 
-def run_instance(task: tuple[str, int, tuple[int, ...], bool]) -> dict:
+def run_instance(task: tuple[str, int, tuple[int, ...], bool, int, dict]) -> dict:
     """Solve one instance at every budget, and CP-SAT for the same wall time."""
-    path, best, budgets, with_cpsat = task
+    path, best, budgets, with_cpsat, seed, overrides = task
     project = read_sm(path)
+    params = GaParams(**overrides)
     out = {"cp": project.critical_path, "best": best, "runs": {}}
     for budget in budgets:
         t0 = time.perf_counter()
-        result = genetic_algorithm(project.instance, schedules=budget, seed=SEED)
+        result = genetic_algorithm(project.instance, schedules=budget, seed=seed, params=params)
         seconds = time.perf_counter() - t0
         run = {"ours": result.makespan, "seconds": seconds, "schedules": result.schedules}
         if with_cpsat:
-            run["cpsat"], run["cpsat_found"] = cpsat_makespan(project, seconds)
+            run["cpsat"], run["cpsat_found"] = cpsat_makespan(project, seconds, seed)
         out["runs"][budget] = run
     return out
 
@@ -170,12 +174,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true", help="every 10th instance")
     parser.add_argument("--workers", type=int, default=1, help="processes (default 1)")
     parser.add_argument("--no-cpsat", action="store_true", help="skip the CP-SAT peer")
+    parser.add_argument("--seed", type=int, default=SEED, help=f"seed (default {SEED})")
+    parser.add_argument("--params", default="{}", help="GaParams overrides, a JSON object")
     args = parser.parse_args(argv)
 
     data = find_data(args.data)
     sets = [s.strip().lower() for s in args.sets.split(",") if s.strip()]
     budgets = tuple(sorted({int(b) for b in args.schedules.split(",")}))
     with_cpsat = not args.no_cpsat
+    overrides = json.loads(args.params)
 
     by_budget: dict[str, dict] = {str(b): {} for b in budgets}
     print(
@@ -183,7 +190,10 @@ def main(argv: list[str] | None = None) -> None:
         f"{'s/inst':>7} {'cpsat %':>8} {'cp@best':>7} {'cp none':>7} {'W/L':>9}"
     )
     for name in sets:
-        tasks = [(p, b, budgets, with_cpsat) for p, b in instances(data, name, args.quick)]
+        tasks = [
+            (p, b, budgets, with_cpsat, args.seed, overrides)
+            for p, b in instances(data, name, args.quick)
+        ]
         t0 = time.perf_counter()
         if args.workers > 1:
             ctx = multiprocessing.get_context("fork")

@@ -15,7 +15,10 @@ from pmo.engine.rcpsp import (
     genetic_algorithm,
     parse_sm,
     rule_schedule,
+    serial_sgs,
 )
+from pmo.engine.rcpsp.ga import _critical_moves
+from pmo.engine.rcpsp.instance import compile_instance
 
 from .reference import optimum
 from .strategies import projects
@@ -167,4 +170,57 @@ def test_lists_stay_precedence_feasible_with_ties(inst, fresh, stable):
     result = genetic_algorithm(inst, schedules=150, seed=2, params=params)
     assert check_schedule(inst, result.start) == ()
     assert result.schedules <= 150
+    assert optimum(inst) <= result.makespan
+
+
+def _critical(inst, order, start, right, moves=1, seed=0):
+    c = compile_instance(inst)
+    order = np.array(order, dtype=np.int64)
+    work = [np.empty(c.n, dtype=np.int64) for _ in range(4)]
+    rng = np.random.default_rng(seed)
+    _critical_moves(c, order, np.array(start, dtype=np.int64), right, rng, moves, *work)
+    return order.tolist()
+
+
+def test_critical_move_puts_the_blocked_activity_before_its_blocker():
+    # One unit: 1 waits for 0 on the resource, so 1 goes first in the list; read
+    # from the end (a right list, latest finish first), 0 waits for 1 the same way.
+    inst = Instance(durations=[2, 3], demands=[[1], [1]], capacity=[1], edges=[])
+    assert _critical(inst, [0, 1], [0, 2], right=False) == [1, 0]
+    assert _critical(inst, [1, 0], [0, 2], right=True) == [0, 1]
+
+
+def test_critical_move_leaves_a_precedence_chain_alone():
+    # 1 waits for its predecessor 0, not for a resource: nothing to move.
+    inst = Instance(durations=[2, 3], demands=[[1], [1]], capacity=[2], edges=[(0, 1)])
+    assert _critical(inst, [0, 1], [0, 2], right=False) == [0, 1]
+    assert _critical(inst, [1, 0], [0, 2], right=True) == [1, 0]
+
+
+@settings(max_examples=60, deadline=None)
+@given(projects(max_n=7, varying=False, fixed=False), st.booleans(), st.integers(1, 4))
+def test_critical_moves_keep_lists_precedence_feasible(inst, right, moves):
+    # Moves on the list of a schedule (by start, or latest finish first) keep every
+    # predecessor before its successors (after them on a right list).
+    c = compile_instance(inst)
+    order = c.topo.copy()
+    start = serial_sgs(inst, order)
+    key = -(start + c.dur) * c.n - c.rank if right else start * c.n + c.rank
+    order = np.argsort(key, kind="stable")
+    moved = _critical(inst, order, start, right, moves=moves, seed=moves)
+    assert sorted(moved) == list(range(c.n))
+    listed = moved[::-1] if right else moved
+    serial_sgs(inst, listed)  # raises if a predecessor comes after its successor
+
+
+@settings(max_examples=30, deadline=None)
+@given(projects(max_n=7), st.integers(0, 3))
+def test_converged_search_with_critical_moves_is_feasible_and_within_budget(inst, critical):
+    # Everything counts as converged here, so most children are moved copies.
+    params = GaParams(population=4, converged_gap=10**6, p_perturb=1.0, critical=critical)
+    result = genetic_algorithm(inst, schedules=120, seed=3, params=params)
+    again = genetic_algorithm(inst, schedules=120, seed=3, params=params)
+    assert check_schedule(inst, result.start) == ()
+    assert result.schedules <= 120
+    assert result.start.tolist() == again.start.tolist()
     assert optimum(inst) <= result.makespan

@@ -23,9 +23,19 @@ The method combines the ingredients of the best population methods for the RCPSP
   the LFT rule, half uniformly; a child equal in makespan to the worst may replace
   it (the population drifts on plateaus) but never duplicates a schedule; once a
   population has (almost) converged, most of its children are instead a good
-  individual with a few activities moved to other positions. A crossover child that
-  equals a parent gets a move too: decoded, it would only repeat a schedule already
-  there (better J30 figures, and J120's no worse).
+  individual with a few activities moved to other positions, one of them on the
+  individual's critical chain (below). A crossover child that equals a parent gets a
+  move too: decoded, it would only repeat a schedule already there (better J30
+  figures, and J120's no worse).
+* **Critical-chain moves**: in a converged population the makespan is held by a chain
+  of activities, each starting when the one before it ends, either its predecessor
+  or one using a resource it needs. Moving an activity of the chain before the
+  activity that blocks it on a resource (as the neighbourhoods of job-shop local
+  search swap operations on a critical path) changes what decides the makespan, where
+  a move of a random activity often changes nothing that matters. Reading the chain
+  off a schedule generates no schedule. Worth about 0.06 points of J120 deviation at
+  5,000 schedules (seeds 1-3: 32.51/32.56/32.59 -> 32.44/32.51/32.54 %), with three
+  random moves instead of six; J30 stays within its seed noise.
 * **Ranking on plateaus**: among equal makespans (and equal leveling priority), the
   schedule whose work ends earliest ranks first, so selection and replacement still
   have a direction once a population shares one makespan.
@@ -80,7 +90,10 @@ class GaParams:
     p_perturb : float
         Probability, in a converged population, that a child is a perturbed copy.
     moves : int
-        Activities moved in a perturbed copy.
+        Activities moved to random positions in a perturbed copy.
+    critical : int
+        Moves along the critical chain in a perturbed copy, made before the random
+        ones (0: random moves only).
     perturb_tournament : int
         Tournament size for choosing the individual to perturb.
     fresh : bool
@@ -101,7 +114,8 @@ class GaParams:
     uniform: float = 0.5
     converged_gap: int = 1
     p_perturb: float = 0.8
-    moves: int = 6
+    moves: int = 3
+    critical: int = 1
     perturb_tournament: int = 3
     fresh: bool = True
     stable: bool = True
@@ -461,6 +475,95 @@ def _shift_move(c, order, rng, right, pos):
 
 
 @njit(cache=True)
+def _blocks(c, start, right, rng, t, blocker, blocked):
+    # The critical chain, walked back from an activity that ends the schedule (in
+    # time mirrored for a right schedule, so that "before" means earlier in its list):
+    # the next link is an activity that ends exactly when the current one starts and
+    # holds it back, a predecessor or one using a resource it needs; ties are drawn at
+    # random. Returns how many links were resource blocks (blocker[k] keeps
+    # blocked[k] from starting earlier, with no precedence between them).
+    n = c.n
+    makespan = 0
+    for j in range(n):
+        makespan = max(makespan, start[j] + c.dur[j])
+    for j in range(n):
+        t[j] = makespan - start[j] - c.dur[j] if right else start[j]
+    j = _draw_last(c, t, makespan, rng)
+    count = 0
+    for _ in range(n):
+        if j < 0 or t[j] == 0:
+            break
+        link = -1
+        by_resource = False
+        ties = 0
+        for i in range(n):
+            if i == j or c.dur[i] == 0 or t[i] + c.dur[i] != t[j]:
+                continue
+            linked = _is_successor(c, j, i) if right else _is_successor(c, i, j)
+            if linked or _share(c, i, j):
+                ties += 1
+                if rng.integers(0, ties) == 0:
+                    link = i
+                    by_resource = not linked
+        if link >= 0 and by_resource:
+            blocker[count] = link
+            blocked[count] = j
+            count += 1
+        j = link
+    return count
+
+
+@njit(cache=True)
+def _draw_last(c, t, makespan, rng):
+    # A random activity among those that end the schedule.
+    last = -1
+    ties = 0
+    for k in range(c.n):
+        if c.dur[k] > 0 and t[k] + c.dur[k] == makespan:
+            ties += 1
+            if rng.integers(0, ties) == 0:
+                last = k
+    return last
+
+
+@njit(cache=True)
+def _share(c, i, j):
+    for q in range(c.use_ptr[i], c.use_ptr[i + 1]):  # noqa: SIM110
+        if c.dem[j, c.use_res[q]] > 0:
+            return True
+    return False
+
+
+@njit(cache=True)
+def _critical_moves(c, order, start, right, rng, moves, pos, t, blocker, blocked):
+    # Each move puts a blocked activity of the critical chain right before its
+    # blocker in the list (or as near as its own predecessors allow), so that it
+    # takes the resource first. ``start`` is the schedule ``order`` was read from.
+    count = _blocks(c, start, right, rng, t, blocker, blocked)
+    if count == 0:
+        return
+    n = c.n
+    for _ in range(moves):
+        k = rng.integers(0, count)
+        j = blocked[k]
+        for q in range(n):
+            pos[order[q]] = q
+        lo = 0
+        if right:
+            for e in range(c.succ_ptr[j], c.succ_ptr[j + 1]):
+                lo = max(lo, pos[c.succ_idx[e]] + 1)
+        else:
+            for e in range(c.pred_ptr[j], c.pred_ptr[j + 1]):
+                lo = max(lo, pos[c.pred_idx[e]] + 1)
+        target = max(lo, pos[blocker[k]])
+        if target >= pos[j]:
+            continue  # already moved before its blocker by an earlier move
+        for q in range(pos[j], target, -1):
+            order[q] = order[q - 1]
+        order[target] = j
+
+
+@njit(cache=True)
 def _same(a, b):
     for k in range(a.shape[0]):  # noqa: SIM110
         if a[k] != b[k]:
@@ -542,7 +645,7 @@ def _initialise(c, values, alpha, uniform, rng, pop, bipop):
 @njit(cache=True)
 def _evolve(c, rng, pop, budget, loads, fp, ip, bipop):
     # fp: mutation, p_peak, peak_min, peak_max, p_cross, p_perturb
-    # ip: tournament, converged_gap, moves, perturb_tournament, fresh, stable
+    # ip: tournament, converged_gap, moves, perturb_tournament, fresh, stable, critical
     n = c.n
     size = pop.order.shape[0] // 2 if bipop else pop.order.shape[0]
     cost = 2 if bipop else 3
@@ -554,6 +657,8 @@ def _evolve(c, rng, pop, budget, loads, fp, ip, bipop):
     s2 = np.empty(n, dtype=np.int64)
     taken = np.empty(n, dtype=np.int64)
     profile = np.empty(avail.shape[0] + 1, dtype=np.float64)
+    c1 = np.empty(n, dtype=np.int64)
+    c2 = np.empty(n, dtype=np.int64)
     used = 0
     side = 0
     while used + cost <= budget:
@@ -570,6 +675,7 @@ def _evolve(c, rng, pop, budget, loads, fp, ip, bipop):
             e = _pick(rng, pop, lo, hi, ip[3])
             for k in range(n):
                 child[k] = pop.order[e, k]
+            _critical_moves(c, child, pop.start[e], right, rng, ip[6], taken, child2, c1, c2)
             for _ in range(ip[2]):
                 _shift_move(c, child, rng, right, taken)
         else:
@@ -717,7 +823,8 @@ def genetic_algorithm(
     )
     flags = [int(p.fresh), int(p.stable)]
     ip = np.array(
-        [p.tournament, p.converged_gap, p.moves, p.perturb_tournament, *flags], dtype=np.int64
+        [p.tournament, p.converged_gap, p.moves, p.perturb_tournament, *flags, p.critical],
+        dtype=np.int64,
     )
     loads = _loads(c)
     used = _initialise(c, values, p.alpha, p.uniform, rng, pop, bipop)
