@@ -603,14 +603,6 @@ def alap(net, act, sc, cs, finish, early, late, sched, flag):  # pragma: no cove
 
 
 @njit(cache=True)
-def finish_of(early):  # pragma: no cover - compiled
-    best = NEG
-    for i in range(early.shape[0]):
-        best = max(best, early[i, 1])
-    return best
-
-
-@njit(cache=True)
 def start_of(dates):  # pragma: no cover - compiled
     best = POS
     for i in range(dates.shape[0]):
