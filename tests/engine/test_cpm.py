@@ -289,7 +289,7 @@ def test_two_thread_backward_walks_give_the_one_thread_results(model, monkeypatc
     # From PARALLEL_MIN activities free float is walked by a second thread. Both ways
     # must agree on every figure: with progress (started successors, finished ones,
     # constraints and deadlines) and with several calendars (the instant model).
-    from pmo.engine.cpm import kernels
+    from pmo.engine.cpm import scheduling
 
     n = 60_000
     rng = np.random.default_rng(11)
@@ -319,7 +319,7 @@ def test_two_thread_backward_walks_give_the_one_thread_results(model, monkeypatc
         kwargs = {"calendars": [STANDARD, Calendar.continuous()], "start": MONDAY}
     results = {}
     for two in (False, True):
-        monkeypatch.setattr(kernels, "two_threads", lambda _n, two=two: two)
+        monkeypatch.setattr(scheduling, "two_threads", lambda _n, two=two: two)
         results[two] = table(schedule(net, activities, **kwargs))
     assert results[True] == results[False]
     assert any(f > 0 for f in results[True]["ff"])

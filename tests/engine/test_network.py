@@ -204,6 +204,46 @@ def test_a_cycle_in_a_large_network_is_found():
     assert info.value.cycle == tuple(cycle[first:] + cycle[:first])
 
 
+_FORK_SCRIPT = """
+import os
+import numpy as np
+from pmo.engine.cpm import Activities, schedule
+from pmo.engine.network import compile_network
+
+n = 60_000
+rng = np.random.default_rng(8)
+pos = rng.permutation(n)
+dur = rng.integers(1, 500, n)
+
+def run():
+    net = compile_network(pos[:-1], pos[1:], n=n)
+    res = schedule(net, Activities(duration=dur))
+    return res.early_finish, res.free_float
+
+before = run()  # two threads in this process
+pid = os.fork()
+if pid == 0:
+    after = run()
+    same = all(np.array_equal(a, b) for a, b in zip(before, after))
+    os._exit(0 if same else 3)
+_, status = os.waitpid(pid, 0)
+print("child", os.waitstatus_to_exitcode(status))
+"""
+
+
+def test_a_forked_child_schedules_large_networks_too():
+    # GNU OpenMP terminates a forked child that uses it after its parent did: the
+    # child must fall back to one thread, not die (it did, with status 15).
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-c", _FORK_SCRIPT], capture_output=True, text=True, timeout=300
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "child 0", out.stdout + out.stderr
+
+
 def test_invalid_shapes_and_types():
     with pytest.raises(InvalidNetwork, match="shape"):
         compile_network([0, 1], [1], n=3)

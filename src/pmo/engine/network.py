@@ -26,11 +26,13 @@ Examples
 ([0, 1, 2, 2], [1, 2])
 """
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Literal
 
+import numba
 import numpy as np
 from llvmlite import ir
 from numba import njit, prange, types
@@ -138,6 +140,40 @@ PREFETCH = 16
 #: starting a thread costs more than half the work saves.
 PARALLEL_MIN = 50_000
 
+# GNU OpenMP (numba's threading layer here) kills a forked child that uses it after
+# the parent did; such a child works on one thread (see two_threads).
+_threads_before_fork = False
+_threads_usable = True
+
+
+def _threading_started() -> bool:
+    try:
+        return numba.threading_layer() == "omp"
+    except ValueError:  # no parallel region has run in this process
+        return False
+
+
+def _before_fork() -> None:
+    global _threads_before_fork
+    _threads_before_fork = _threading_started()
+
+
+def _after_fork_in_child() -> None:
+    global _threads_usable
+    if _threads_before_fork:
+        _threads_usable = False
+
+
+os.register_at_fork(before=_before_fork, after_in_child=_after_fork_in_child)
+
+
+def two_threads(n: int) -> bool:
+    """Whether work on ``n`` activities is split over two threads: from
+    :data:`PARALLEL_MIN` activities, when numba may use two threads, and not in a
+    process forked from one whose OpenMP threads had run."""
+    return n >= PARALLEL_MIN and _threads_usable and numba.get_num_threads() > 1
+
+
 #: Clears the sign bit: an index so masked is known not to be negative, and numba then
 #: leaves out the code that would wrap a negative index around (in a hot loop, that
 #: code and the array sizes it keeps in registers cost more than the mask).
@@ -232,17 +268,17 @@ def _scatter_halves(pred, succ, ltype, lag, lkind, fill, rec, bad):  # pragma: n
 
 
 @njit(cache=True)
-def _layout(n, pred, succ, ltype, lag, lkind, rec):  # pragma: no cover - compiled
+def _layout(n, pred, succ, ltype, lag, lkind, rec, two):  # pragma: no cover - compiled
     """Links by predecessor position into ``rec``: ``(bad link or -1, ptr, indeg)``.
 
-    From :data:`PARALLEL_MIN` activities two threads count and scatter half of the
+    With ``two`` (see :func:`two_threads`) two threads count and scatter half of the
     links each, with counts of their own; thread 0's links of an activity are placed
     before thread 1's, so the layout is the same as one thread's.
     """
     m = pred.shape[0]
     # int32 counts and fill pointers (m < 2**31): half the bytes of the random accesses.
     ptr = np.zeros(n + 1, dtype=np.int32)
-    if n < PARALLEL_MIN:
+    if not two:
         indeg = np.zeros(n, dtype=np.int32)
         bad = _count_run(n, pred, succ, 0, m, ptr[1:], indeg)
         if bad >= 0:
@@ -278,7 +314,7 @@ def _layout(n, pred, succ, ltype, lag, lkind, rec):  # pragma: no cover - compil
 
 
 @njit(cache=True)
-def _compile(n, pred, succ, ltype, lag, lkind, rec, out):  # pragma: no cover - compiled
+def _compile(n, pred, succ, ltype, lag, lkind, rec, out, two):  # pragma: no cover - compiled
     """CSR by label in topological order into ``out``, or an error code.
 
     ``rec`` is scratch of shape ``(m,)``; ``out`` holds the per-link outputs
@@ -291,7 +327,7 @@ def _compile(n, pred, succ, ltype, lag, lkind, rec, out):  # pragma: no cover - 
     order = np.empty(n + 1, dtype=np.int32)  # one spare slot for the count-down
     rank = np.empty(n, dtype=np.int32)
     out_ptr = np.empty(n + 1, dtype=np.int64)
-    bad, ptr, indeg = _layout(n, pred, succ, ltype, lag, lkind, rec)
+    bad, ptr, indeg = _layout(n, pred, succ, ltype, lag, lkind, rec, two)
     if bad >= 0:
         return 1, bad, order[:n], order[:n], out_ptr
     # Kahn's algorithm: each activity popped takes the next label and its links the
@@ -349,7 +385,7 @@ def _compile(n, pred, succ, ltype, lag, lkind, rec, out):  # pragma: no cover - 
     if tail < n:
         return 2, tail, order[:n], rank, out_ptr
     out_ptr[n] = j
-    _relabel(out_succ, rank, n >= PARALLEL_MIN)
+    _relabel(out_succ, rank, two)
     return 0, 0, order[:n], rank, out_ptr
 
 
@@ -502,7 +538,7 @@ def compile_network(
         np.empty(m, dtype=np.int32),
         np.empty(m, dtype=np.int8),
     )
-    code, where, order, rank, ptr = _compile(n, p, s, lt, lg, lk, rec, out)
+    code, where, order, rank, ptr = _compile(n, p, s, lt, lg, lk, rec, out, two_threads(n))
     del rec
     csr_succ, csr_type, csr_lag, csr_kind = out
     if code == 1:

@@ -64,9 +64,10 @@ def outlined(func: CPUDispatcher) -> object:
             values = [builder.extract_value(llargs[0], i) for i in range(len(args))]
             # Without reference counting: the outlined code only borrows what it is
             # given, and counting every array of a stashed tuple in and out would
-            # cost more than the call (about 50 atomic operations).
+            # cost more than the call (about 50 atomic operations). Not from numba's
+            # cache of compiled helpers, which does not tell the two builds apart.
             plain = context.subtarget(enable_nrt=False)
-            cres = plain.compile_subroutine(builder, impl, inner, flags=Flags())
+            cres = plain.compile_subroutine(builder, impl, inner, flags=Flags(), caching=False)
             fn = context.declare_function(builder.module, cres.fndesc)
             status, result = context.call_conv.call_function(
                 builder, fn, inner.return_type, inner.args, values

@@ -21,7 +21,7 @@ disabled (type ``-1``) by the caller.
 """
 
 import numpy as np
-from numba import get_num_threads, literally, njit, prange
+from numba import literally, njit, prange
 
 from pmo.engine.calendars import (
     _finish_at,
@@ -32,7 +32,7 @@ from pmo.engine.calendars import (
     _start_limit,
     _work,
 )
-from pmo.engine.network import INDEX, PARALLEL_MIN, PREFETCH, prefetch
+from pmo.engine.network import INDEX, PREFETCH, prefetch
 from pmo.engine.outline import outlined, stash, unstash
 
 __all__: list[str] = []
@@ -359,12 +359,6 @@ _place_late_out = outlined(_late_cold)
 _floats_out = outlined(_floats_cold)
 
 
-def two_threads(n: int) -> bool:
-    """Whether a network of ``n`` activities gets the two-thread backward walks: from
-    :data:`PARALLEL_MIN` activities, when numba may use two threads or more."""
-    return n >= PARALLEL_MIN and get_num_threads() > 1
-
-
 #: What a walk of :func:`_walk` computes: late dates and both floats; late dates and
 #: total float; free float only.
 _BOTH, _LATE, _FREE = 0, 1, 2
@@ -380,9 +374,10 @@ def backward(net, act, sc, cs, finish, early, late, fl, floats, flag, two):  # p
     early dates), both in working minutes of the activity's calendar; early dates must
     then be final.
 
-    Free float needs only early dates: with ``two`` (see :func:`two_threads`) a second
-    thread walks the links for it while the first computes late dates and total
-    float (each walk does half of the random reads of one combined walk).
+    Free float needs only early dates: with ``two`` (see
+    :func:`pmo.engine.network.two_threads`) a second thread walks the links for it
+    while the first computes late dates and total float (each walk does half of the
+    random reads of one combined walk).
     """
     if floats and two:
         _walk_pair(net, act, sc, cs, finish, early, late, fl, flag)
@@ -611,15 +606,15 @@ def start_of(dates):  # pragma: no cover - compiled
 
 
 @njit(cache=True)
-def unpack(rank, early, late, fl, on_path, threshold, state, out):  # pragma: no cover
+def unpack(rank, early, late, fl, on_path, threshold, state, out, two):  # pragma: no cover
     """Results from labels back to caller positions; critical by float or ``on_path``.
 
-    Gathering (sequential writes, random reads) beats scattering seven arrays. From
-    :data:`PARALLEL_MIN` activities each half of the positions is one thread's
-    contiguous run, so each thread writes whole cache lines of its own.
+    Gathering (sequential writes, random reads) beats scattering seven arrays. With
+    ``two`` each half of the positions is one thread's contiguous run, so each thread
+    writes whole cache lines of its own.
     """
     n = rank.shape[0]
-    if n >= PARALLEL_MIN:
+    if two:
         _unpack_halves(rank, early, late, fl, on_path, threshold, state, out)
     else:
         _unpack_run(rank, early, late, fl, on_path, threshold, state, out, 0, n)
@@ -720,15 +715,16 @@ def span(fields, lo, hi):  # pragma: no cover - compiled
 
 
 @njit(cache=True)
-def instants_all(starts, finishes, mil, table, base, floor, out_s, out_f):  # pragma: no cover
+def instants_all(starts, finishes, mil, table, base, floor, out_s, out_f, two):  # pragma: no cover
     """:func:`instants` of start fields and finish fields in one pass over activities.
 
     ``starts`` and ``finishes`` are tuples of value arrays (kind 0 and 1), ``out_s`` and
     ``out_f`` tuples of as many output arrays; milestones (``mil``) take kind 2 in both.
-    Large networks are split in two halves, one per thread (as :func:`unpack`).
+    With ``two`` the activities are split in two halves, one per thread (as
+    :func:`unpack`).
     """
     n = mil.shape[0]
-    if n >= PARALLEL_MIN:
+    if two:
         _instants_halves(starts, finishes, mil, table, base, floor, out_s, out_f)
     else:
         _instants_run(starts, finishes, mil, table, base, floor, out_s, out_f, 0, n)

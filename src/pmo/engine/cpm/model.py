@@ -10,6 +10,7 @@ from numpy.typing import ArrayLike, NDArray
 from pmo.engine.calendars import CalendarSet, WorkClock, compile_calendars, to_unix_minutes
 from pmo.engine.cpm import kernels as k
 from pmo.engine.errors import InvalidCalendar, InvalidNetwork
+from pmo.engine.network import two_threads
 
 __all__ = ["NO_DATE", "Activities", "Constraint", "ScheduleResult"]
 
@@ -138,7 +139,7 @@ class ScheduleResult:
             es, ls, ef, lf = (np.empty(n, dtype=np.int64) for _ in range(4))
             k.instants_all(
                 (self.early_start, self.late_start), (self.early_finish, self.late_finish),
-                mil, table, base, floor, (es, ls), (ef, lf),
+                mil, table, base, floor, (es, ls), (ef, lf), two_threads(n),
             )  # fmt: skip
             for name, v in (("early_start", es), ("late_start", ls)):
                 out[name] = v.view("datetime64[m]")
@@ -207,7 +208,7 @@ def _instant_table(clock: WorkClock, lo: int, hi: int) -> tuple[I64, int]:
 #: same working minutes again; a table is read-only and shared by the results using it.
 _TABLES: list[tuple[CalendarSet, int, I64]] = []
 _TABLES_KEPT = 4
-_TABLE_MAX = 1 << 22  # working minutes (32 MiB): longer tables are not kept
+_TABLE_MAX = 1 << 21  # working minutes (16 MiB, 16 years full time): longer are not kept
 _TABLES_LOCK = threading.Lock()
 
 

@@ -20,7 +20,7 @@ from pmo.engine.cpm.model import (
     _widen,
 )
 from pmo.engine.errors import InfeasibleSchedule, InvalidCalendar, InvalidNetwork
-from pmo.engine.network import LagKind, LinkType, Network
+from pmo.engine.network import LagKind, LinkType, Network, two_threads
 
 __all__ = ["PreparedSchedule", "prepare", "schedule"]
 
@@ -139,7 +139,7 @@ class PreparedSchedule:
         # The passes take flat views (start, finish, start, ...); forward() borrows
         # `late` for scratch: the late pass after it overwrites it.
         e, lt, f = early.reshape(-1), late.reshape(-1), fl.reshape(-1)
-        two = k.two_threads(early.shape[0])
+        two = two_threads(early.shape[0])
         if self._opt.direction == "forward":
             early_finish = k.forward(net, act, sc, cs, e, lt, flag)
             must = self._opt.must_finish_by
@@ -187,7 +187,8 @@ class PreparedSchedule:
         critical = np.empty(n, dtype=np.bool_)
         threshold = self._opt.critical_threshold
         out = (es, ef, ls, lf, tfo, ffo, critical)
-        k.unpack(self.network.rank, early, late, fl, on_path, threshold, act[8], out)
+        two = two_threads(n)
+        k.unpack(self.network.rank, early, late, fl, on_path, threshold, act[8], out, two)
         if sched is None:
             start, fin = es, ef
         elif sched is late:
