@@ -244,6 +244,46 @@ def test_a_forked_child_schedules_large_networks_too():
     assert out.stdout.strip().splitlines()[-1] == "child 0", out.stdout + out.stderr
 
 
+_LAYOUT_SCRIPT = """
+import numpy as np
+from pmo.engine import network
+
+n = 60_000
+pos = np.random.default_rng(9).permutation(n)
+rec = np.empty(n - 1, dtype=np.int64)
+zeros = np.zeros(n - 1, dtype=np.int8)
+lags = np.zeros(n - 1, dtype=np.int64)
+bad, ptr, indeg = network._layout(n, pos[:-1], pos[1:], zeros, lags, zeros, rec, True)
+print(bad, int(indeg.sum()))
+"""
+
+
+def test_cached_kernels_survive_a_partial_recompile(tmp_path):
+    # numba writes a broken cache entry for a jitted caller compiled in a process that
+    # loaded its parallel callee from the cache (the next process to load the caller
+    # crashed). The two-thread helpers are therefore never cached: callers always
+    # compile them along with themselves.
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)}
+
+    def layout():
+        return subprocess.run(
+            [sys.executable, "-c", _LAYOUT_SCRIPT], env=env, capture_output=True, text=True,
+            timeout=300,
+        )  # fmt: skip
+
+    assert layout().stdout.split() == ["-1", "59999"]
+    for entry in tmp_path.rglob("network._layout-*"):
+        entry.unlink()  # the caller alone is compiled again, next to its cached callees
+    for _ in range(2):
+        out = layout()
+        assert out.returncode == 0, out.stderr[-2000:]
+        assert out.stdout.split() == ["-1", "59999"]
+
+
 def test_invalid_shapes_and_types():
     with pytest.raises(InvalidNetwork, match="shape"):
         compile_network([0, 1], [1], n=3)

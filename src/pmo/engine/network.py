@@ -140,6 +140,12 @@ PREFETCH = 16
 #: starting a thread costs more than half the work saves.
 PARALLEL_MIN = 50_000
 
+# The two-thread helpers (``*_halves``, ``cpm.kernels._walk_pair``) are jitted with
+# parallel=True but not cached: numba writes a broken cache entry for a caller compiled
+# in a process that loaded its parallel callee from the cache (two processes compiling
+# at once, or a caller recompiled alone, then crash the next process that loads it).
+# Uncached, they are always compiled along with their callers, which are cached.
+
 # GNU OpenMP (numba's threading layer here) kills a forked child that uses it after
 # the parent did; such a child works on one thread (see two_threads).
 _threads_before_fork = False
@@ -250,7 +256,7 @@ def _scatter_run(pred, succ, ltype, lag, lkind, lo, hi, fill, rec):  # pragma: n
     return -1
 
 
-@njit(cache=True, parallel=True)
+@njit(parallel=True)
 def _count_halves(n, pred, succ, count, indeg, bad):  # pragma: no cover - compiled
     m = pred.shape[0]
     half = (m + 1) // 2
@@ -258,7 +264,7 @@ def _count_halves(n, pred, succ, count, indeg, bad):  # pragma: no cover - compi
         bad[t] = _count_run(n, pred, succ, t * half, min(m, (t + 1) * half), count[t], indeg[t])
 
 
-@njit(cache=True, parallel=True)
+@njit(parallel=True)
 def _scatter_halves(pred, succ, ltype, lag, lkind, fill, rec, bad):  # pragma: no cover
     m = pred.shape[0]
     half = (m + 1) // 2
@@ -398,7 +404,7 @@ def _relabel(succ, rank, two):  # pragma: no cover - compiled
         _relabel_run(succ, rank, 0, succ.shape[0])
 
 
-@njit(cache=True, parallel=True)
+@njit(parallel=True)
 def _relabel_halves(succ, rank):  # pragma: no cover - compiled
     m = succ.shape[0]
     half = (m + 1) // 2

@@ -385,11 +385,11 @@ def backward(net, act, sc, cs, finish, early, late, fl, floats, flag, two):  # p
         _walk(net, act, sc, cs, finish, early, late, fl, floats, flag, _BOTH)
 
 
-@njit(cache=True, parallel=True)
+@njit(parallel=True)
 def _walk_pair(net, act, sc, cs, finish, early, late, fl, flag):  # pragma: no cover
     # The parallel region is its own function: a small network's walk is a plain call,
     # with no work handed to the thread pool (which numba starts when it loads these
-    # kernels, whatever the size).
+    # kernels, whatever the size). Not cached: see pmo.engine.network (PARALLEL_MIN).
     for t in prange(2):
         if t == 0:
             _walk(net, act, sc, cs, finish, early, late, fl, True, flag, _LATE)
@@ -620,7 +620,7 @@ def unpack(rank, early, late, fl, on_path, threshold, state, out, two):  # pragm
         _unpack_run(rank, early, late, fl, on_path, threshold, state, out, 0, n)
 
 
-@njit(cache=True, parallel=True)
+@njit(parallel=True)
 def _unpack_halves(rank, early, late, fl, on_path, threshold, state, out):  # pragma: no cover
     n = rank.shape[0]
     half = (n + 1) // 2
@@ -730,7 +730,7 @@ def instants_all(starts, finishes, mil, table, base, floor, out_s, out_f, two): 
         _instants_run(starts, finishes, mil, table, base, floor, out_s, out_f, 0, n)
 
 
-@njit(cache=True, parallel=True)
+@njit(parallel=True)
 def _instants_halves(starts, finishes, mil, table, base, floor, out_s, out_f):  # pragma: no cover
     n = mil.shape[0]
     half = (n + 1) // 2
