@@ -215,6 +215,15 @@ def prefetch(typingctx, arr, i):  # pragma: no cover - compiled
 
 
 @njit(cache=True)
+def half(m, t):  # pragma: no cover - compiled
+    """Bounds ``(lo, hi)`` of thread ``t``'s contiguous half of ``0 .. m - 1`` (the
+    first half gets the odd one out)."""
+    size = (m + 1) // 2
+    lo = t * size
+    return lo, min(m, lo + size)
+
+
+@njit(cache=True)
 def _count_run(n, pred, succ, lo, hi, count, indeg):  # pragma: no cover - compiled
     """Count links ``lo:hi`` out of (``count``) and into (``indeg``) each activity.
 
@@ -258,19 +267,16 @@ def _scatter_run(pred, succ, ltype, lag, lkind, lo, hi, fill, rec):  # pragma: n
 
 @njit(parallel=True)
 def _count_halves(n, pred, succ, count, indeg, bad):  # pragma: no cover - compiled
-    m = pred.shape[0]
-    half = (m + 1) // 2
     for t in prange(2):
-        bad[t] = _count_run(n, pred, succ, t * half, min(m, (t + 1) * half), count[t], indeg[t])
+        lo, hi = half(pred.shape[0], t)
+        bad[t] = _count_run(n, pred, succ, lo, hi, count[t], indeg[t])
 
 
 @njit(parallel=True)
 def _scatter_halves(pred, succ, ltype, lag, lkind, fill, rec, bad):  # pragma: no cover
-    m = pred.shape[0]
-    half = (m + 1) // 2
     for t in prange(2):
-        lo = t * half
-        bad[t] = _scatter_run(pred, succ, ltype, lag, lkind, lo, min(m, lo + half), fill[t], rec)
+        lo, hi = half(pred.shape[0], t)
+        bad[t] = _scatter_run(pred, succ, ltype, lag, lkind, lo, hi, fill[t], rec)
 
 
 @njit(cache=True)
@@ -303,8 +309,9 @@ def _layout(n, pred, succ, ltype, lag, lkind, rec, two):  # pragma: no cover - c
     worst = np.full(2, -1, dtype=np.int64)
     _count_halves(n, pred, succ, count, both, worst)
     indeg = np.empty(n, dtype=np.int32)
-    if worst.max() >= 0:
-        return worst.max(), ptr, indeg
+    bad = worst.max()
+    if bad >= 0:
+        return bad, ptr, indeg
     j = 0
     for i in range(n):
         ptr[i] = j
@@ -406,10 +413,9 @@ def _relabel(succ, rank, two):  # pragma: no cover - compiled
 
 @njit(parallel=True)
 def _relabel_halves(succ, rank):  # pragma: no cover - compiled
-    m = succ.shape[0]
-    half = (m + 1) // 2
     for t in prange(2):
-        _relabel_run(succ, rank, t * half, min(m, (t + 1) * half))
+        lo, hi = half(succ.shape[0], t)
+        _relabel_run(succ, rank, lo, hi)
 
 
 @njit(cache=True)
