@@ -441,17 +441,12 @@ def _mutate(c, order, rate, rng, right):
 
 
 @njit(cache=True)
-def _shift_move(c, order, rng, right, pos):
-    # Move one activity to a random position between the last activity that must
-    # come before it (a predecessor on a left list, a successor on a right one) and
-    # the first that must come after it.
-    n = c.n
-    for k in range(n):
-        pos[order[k]] = k
-    p = rng.integers(0, n)
-    j = order[p]
+def _room(c, pos, j, right):
+    # Positions ``j`` may take in a list whose positions are ``pos``: after the last
+    # activity that must come before it (a predecessor on a left list, a successor on
+    # a right one) and before the first that must come after it.
     lo = 0
-    hi = n - 1
+    hi = c.n - 1
     for e in range(c.pred_ptr[j], c.pred_ptr[j + 1]):
         q = pos[c.pred_idx[e]]
         if right:
@@ -464,7 +459,13 @@ def _shift_move(c, order, rng, right, pos):
             lo = max(lo, q + 1)
         else:
             hi = min(hi, q - 1)
-    target = lo + rng.integers(0, hi - lo + 1)
+    return lo, hi
+
+
+@njit(cache=True)
+def _move(order, p, target):
+    # The entry at ``p`` moves to ``target``; those between shift by one.
+    j = order[p]
     if target > p:
         for k in range(p, target):
             order[k] = order[k + 1]
@@ -472,6 +473,17 @@ def _shift_move(c, order, rng, right, pos):
         for k in range(p, target, -1):
             order[k] = order[k - 1]
     order[target] = j
+
+
+@njit(cache=True)
+def _shift_move(c, order, rng, right, pos):
+    # Move one activity to a random position within its room (see _room).
+    n = c.n
+    for k in range(n):
+        pos[order[k]] = k
+    p = rng.integers(0, n)
+    lo, hi = _room(c, pos, order[p], right)
+    _move(order, p, lo + rng.integers(0, hi - lo + 1))
 
 
 @njit(cache=True)
@@ -548,19 +560,11 @@ def _critical_moves(c, order, start, right, rng, moves, pos, t, blocker, blocked
         j = blocked[k]
         for q in range(n):
             pos[order[q]] = q
-        lo = 0
-        if right:
-            for e in range(c.succ_ptr[j], c.succ_ptr[j + 1]):
-                lo = max(lo, pos[c.succ_idx[e]] + 1)
-        else:
-            for e in range(c.pred_ptr[j], c.pred_ptr[j + 1]):
-                lo = max(lo, pos[c.pred_idx[e]] + 1)
+        lo, _hi = _room(c, pos, j, right)
         target = max(lo, pos[blocker[k]])
         if target >= pos[j]:
             continue  # already moved before its blocker by an earlier move
-        for q in range(pos[j], target, -1):
-            order[q] = order[q - 1]
-        order[target] = j
+        _move(order, pos[j], target)
 
 
 @njit(cache=True)
