@@ -253,26 +253,31 @@ def _shift_to_zero(c, start):
 
 
 @njit(cache=True)
+def _relist(c, start, src, reverse, dst, by_finish, stable, pos):
+    # ``dst`` becomes the list of the schedule ``start``: by start time, or by finish
+    # time from the last (``by_finish``). With ``stable``, equal times keep their order
+    # in the list ``src`` (read from its end when ``reverse``); else the fixed rank
+    # decides. ``src`` may be ``dst``.
+    if stable:
+        _positions(src, pos, reverse)
+        _sort_by(c, start, pos, dst, by_finish)
+    elif by_finish:
+        _order_finish_desc(c, start, dst)
+    else:
+        _order_start(c, start, dst)
+
+
+@njit(cache=True)
 def _forward_then_back(c, order, fstart, bstart, border, avail, stable=False):
     # From a left list: forward decode, then one backward pass gives the
     # right-justified twin, shifted to start at 0. Two schedules.
     makespan, _ = serial_sgs_kernel(c, order, fstart, avail)
     pos = np.empty(c.n, dtype=np.int64)
-    if stable:
-        _positions(order, pos, False)
-        _sort_by(c, fstart, pos, order, False)
-        _positions(order, pos, True)
-        _sort_by(c, fstart, pos, border, True)
-    else:
-        _order_start(c, fstart, order)
-        _order_finish_desc(c, fstart, border)
+    _relist(c, fstart, order, False, order, False, stable, pos)
+    _relist(c, fstart, order, True, border, True, stable, pos)
     serial_backward_kernel(c, border, makespan, bstart, avail)
     back = _shift_to_zero(c, bstart)
-    if stable:
-        _positions(border, pos, False)
-        _sort_by(c, bstart, pos, border, True)
-    else:
-        _order_finish_desc(c, bstart, border)
+    _relist(c, bstart, border, False, border, True, stable, pos)
     return makespan, back
 
 
@@ -283,20 +288,10 @@ def _back_then_forward(c, order, bstart, fstart, forder, avail, stable=False):
     serial_backward_kernel(c, order, avail.shape[0], bstart, avail)
     back = _shift_to_zero(c, bstart)
     pos = np.empty(c.n, dtype=np.int64)
-    if stable:
-        _positions(order, pos, False)
-        _sort_by(c, bstart, pos, order, True)
-        _positions(order, pos, True)
-        _sort_by(c, bstart, pos, forder, False)
-    else:
-        _order_finish_desc(c, bstart, order)
-        _order_start(c, bstart, forder)
+    _relist(c, bstart, order, False, order, True, stable, pos)
+    _relist(c, bstart, order, True, forder, False, stable, pos)
     makespan, _ = serial_sgs_kernel(c, forder, fstart, avail)
-    if stable:
-        _positions(forder, pos, False)
-        _sort_by(c, fstart, pos, forder, False)
-    else:
-        _order_start(c, fstart, forder)
+    _relist(c, fstart, forder, False, forder, False, stable, pos)
     return back, makespan
 
 
