@@ -10,6 +10,20 @@
     if (canvas) new Chart(canvas, Object.assign({ options: {} }, config));
   };
   const people = data.resources.slice(0, 25);
+  // One row per person, every name shown: Chart.js skips labels that do not fit, which
+  // left every other bar unnamed in a fixed-height box.
+  const personCanvas = document.getElementById("chart-utilisation");
+  if (personCanvas) personCanvas.parentElement.style.height = Math.max(280, 70 + 30 * people.length) + "px";
+  const legendItems = (chart) => {
+    const items = Chart.defaults.plugins.legend.labels.generateLabels(chart);
+    // Planned bars are red where they pass 100 %: the legend shows the usual colour
+    // and names the red one, rather than taking the first bar's colour.
+    items.forEach((item) => { if (item.datasetIndex === 0) item.fillStyle = item.strokeStyle = brand; });
+    if (people.some((r) => r.planned_pct > 100)) {
+      items.push({ text: "Planned over 100 %", fillStyle: red, strokeStyle: red, lineWidth: 0, hidden: false });
+    }
+    return items;
+  };
   draw("chart-utilisation", {
     type: "bar",
     data: {
@@ -19,7 +33,20 @@
         { label: "Actual %", data: people.map((r) => r.actual_pct), backgroundColor: light },
       ],
     },
-    options: { indexAxis: "y", maintainAspectRatio: false, scales: { x: pct }, plugins: { tooltip: { callbacks: { label: (c) => c.dataset.label + ": " + c.raw + "%" } } } },
+    options: {
+      indexAxis: "y",
+      maintainAspectRatio: false,
+      scales: { x: pct, y: { ticks: { autoSkip: false } } },
+      plugins: {
+        legend: {
+          labels: { generateLabels: legendItems },
+          onClick: (e, item, legend) => {
+            if (item.datasetIndex !== undefined) Chart.defaults.plugins.legend.onClick.call(legend, e, item, legend);
+          },
+        },
+        tooltip: { callbacks: { label: (c) => c.dataset.label + ": " + c.raw + "%" } },
+      },
+    },
   });
   draw("chart-teams", {
     type: "bar",
