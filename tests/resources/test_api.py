@@ -112,6 +112,34 @@ def test_timesheet_save_submit_approve_api(pool, api):
     assert Timesheet.objects.get().decided_by == pool.people.pgm
 
 
+def test_approve_several_timesheets_api(pool, api):
+    task = make_task(pool, "Build API", days=10)
+    assignment = services.do_assign(pool.people.admin, task=task, resource=pool.dana)
+    ids = []
+    for monday in (dt.date(2026, 3, 2), dt.date(2026, 3, 9)):
+        sheet = services.do_save_timesheet(
+            pool.people.member_a,
+            resource=pool.dana,
+            week=monday,
+            rows={assignment.pk: [480, 0, 0, 0, 0, 0, 0]},
+        )
+        ids.append(services.do_submit_timesheet(pool.people.member_a, sheet).pk)
+    api.force_authenticate(pool.people.pgm)
+    unknown = api.post("/api/v1/timesheets/approve/", {"ids": [*ids, 999999]}, format="json")
+    assert unknown.status_code == 400
+    assert unknown.data == {"ids": ["Not waiting for your approval: [999999]."]}
+    assert set(Timesheet.objects.values_list("status", flat=True)) == {"submitted"}
+    approved = api.post("/api/v1/timesheets/approve/", {"ids": ids, "comment": "ok"}, format="json")
+    assert approved.status_code == 200, approved.data
+    assert [(s["id"], s["status"]) for s in approved.data] == [
+        (ids[0], "approved"),
+        (ids[1], "approved"),
+    ]
+    assert Assignment.objects.get().actual_minutes == 960
+    api.force_authenticate(pool.people.member_a)
+    assert api.post("/api/v1/timesheets/approve/", {"ids": []}, format="json").status_code == 400
+
+
 def test_cost_rates_are_hidden_from_non_admins(pool, api):
     api.force_authenticate(pool.people.pm_a)
     assert api.get("/api/v1/cost-rates/").data["count"] == 0

@@ -281,6 +281,51 @@ def test_approval_without_a_rate_is_refused(pool):
     assert Timesheet.objects.get().status == "submitted"
 
 
+def _submitted_weeks(pool):
+    """Dana's week (approvable) and Tom's (Tom has no cost rate, so it is not)."""
+    _, _, dana_week = _week_with_hours(pool, [480, 480, 0, 0, 0, 0, 0])
+    services.do_submit_timesheet(pool.people.member_a, dana_week)
+    pool.tom.user = pool.people.outsider
+    pool.tom.save()
+    test = make_task(pool, "Test", days=2)
+    assignment = services.do_assign(pool.people.admin, task=test, resource=pool.tom)
+    tom_week = services.do_save_timesheet(
+        pool.people.outsider, resource=pool.tom, week=MONDAY, rows={assignment.pk: [480] + [0] * 6}
+    )
+    services.do_submit_timesheet(pool.people.outsider, tom_week)
+    return dana_week, tom_week
+
+
+def test_approving_several_weeks_is_all_or_nothing(pool):
+    dana_week, tom_week = _submitted_weeks(pool)
+    with pytest.raises(
+        ValidationError,
+        match="Tom Test · week of 02 Mar 2026: Tom Test has no cost rate in force on 02 Mar 2026",
+    ):
+        services.do_approve_timesheets(pool.people.admin, [dana_week, tom_week])
+    # Dana's week came first and was approvable: it is rolled back with the rest.
+    assert sorted(Timesheet.objects.values_list("status", flat=True)) == [
+        "submitted",
+        "submitted",
+    ]
+    assert Assignment.objects.get(resource=pool.dana).actual_minutes == 0
+
+    approved = services.do_approve_timesheets(pool.people.admin, [dana_week], comment="ok")
+    assert [(s.pk, s.status, s.comment) for s in approved] == [(dana_week.pk, "approved", "ok")]
+    assert Assignment.objects.get(resource=pool.dana).actual_minutes == 960
+
+
+def test_approving_several_weeks_needs_the_right_on_each(pool):
+    dana_week, _ = _submitted_weeks(pool)
+    with pytest.raises(
+        PermissionDenied,
+        match="Dana Dev · week of 02 Mar 2026: Nobody approves their own timesheet",
+    ):
+        services.do_approve_timesheets(pool.people.member_a, [dana_week])
+    with pytest.raises(ValidationError, match="Select at least one week"):
+        services.do_approve_timesheets(pool.people.admin, [])
+
+
 def test_find_people_by_skill_and_availability(pool):
     from pmo.resources.models import Skill
 

@@ -182,6 +182,53 @@ def test_approvals_page_query_count_does_not_grow_with_weeks(
     assert "Dana Dev · week of 02 Mar 2026 · <strong>16 h</strong>" in page.content.decode()
 
 
+def _submitted_weeks(pool, weeks):
+    task = make_task(pool, "Build API", days=30)
+    assignment = services.do_assign(pool.people.admin, task=task, resource=pool.dana)
+    sheets = []
+    for week in range(weeks):
+        sheet = services.do_save_timesheet(
+            pool.people.member_a,
+            resource=pool.dana,
+            week=MONDAY + dt.timedelta(weeks=week),
+            rows={assignment.pk: [480, 0, 0, 0, 0, 0, 0]},
+        )
+        sheets.append(services.do_submit_timesheet(pool.people.member_a, sheet))
+    return sheets
+
+
+def test_approve_selected_weeks_at_once(pool, client):
+    first, second, third = _submitted_weeks(pool, 3)
+    client.force_login(pool.people.pgm)
+    page = client.get(reverse("resources:approvals")).content.decode()
+    assert page.count('class="week-pick"') == 3
+    response = client.post(
+        reverse("resources:approvals"),
+        {"action": "approve_selected", "ids": [first.pk, third.pk], "comment": "Fine"},
+        follow=True,
+    )
+    assert "2 weeks approved." in response.content.decode()
+    assert dict(Timesheet.objects.values_list("pk", "status")) == {
+        first.pk: "approved",
+        second.pk: "submitted",
+        third.pk: "approved",
+    }
+    assert Timesheet.objects.get(pk=first.pk).comment == "Fine"
+
+
+def test_approve_selected_refuses_a_week_no_longer_waiting(pool, client):
+    first, second = _submitted_weeks(pool, 2)
+    services.do_approve_timesheet(pool.people.admin, first)
+    client.force_login(pool.people.pgm)
+    response = client.post(
+        reverse("resources:approvals"),
+        {"action": "approve_selected", "ids": [first.pk, second.pk]},
+        follow=True,
+    )
+    assert "Some of the selected weeks no longer wait for you" in response.content.decode()
+    assert Timesheet.objects.get(pk=second.pk).status == "submitted"
+
+
 def test_pool_filters_by_skill(pool, client):
     from pmo.resources.models import Skill
 

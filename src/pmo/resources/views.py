@@ -602,11 +602,13 @@ class ApprovalsView(LoginRequiredMixin, TemplateView):
         )
 
     def post(self, request):
+        form = DecisionForm(request.POST)
+        comment = form.cleaned_data["comment"] if form.is_valid() else ""
+        if request.POST.get("action") == "approve_selected":
+            return self._approve_selected(request, comment)
         sheet = get_object_or_404(
             selectors.timesheets_to_approve(request.user), pk=request.POST.get("id")
         )
-        form = DecisionForm(request.POST)
-        comment = form.cleaned_data["comment"] if form.is_valid() else ""
         try:
             if request.POST.get("action") == "approve":
                 services.do_approve_timesheet(request.user, sheet, comment)
@@ -619,4 +621,25 @@ class ApprovalsView(LoginRequiredMixin, TemplateView):
         except PermissionDenied as error:
             # Approval also moves task progress, which needs a right on the project.
             messages.error(request, str(error))
+        return redirect("resources:approvals")
+
+    def _approve_selected(self, request, comment: str):
+        ids = {int(i) for i in request.POST.getlist("ids") if i.isdigit()}
+        sheets = list(
+            selectors.timesheets_to_approve(request.user)
+            .filter(pk__in=ids)
+            .select_related("resource")
+        )
+        if len(sheets) < len(ids):
+            messages.error(request, "Some of the selected weeks no longer wait for you: reload.")
+            return redirect("resources:approvals")
+        try:
+            approved = services.do_approve_timesheets(request.user, sheets, comment)
+        except ValidationError as error:
+            messages.error(request, f"{_error_text(error)} Nothing was approved.")
+        except PermissionDenied as error:
+            messages.error(request, f"{error} Nothing was approved.")
+        else:
+            n = len(approved)
+            messages.success(request, f"{n} week{'s' if n != 1 else ''} approved.")
         return redirect("resources:approvals")

@@ -156,6 +156,12 @@ class DecisionSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class BulkDecisionSerializer(DecisionSerializer):
+    ids = serializers.ListField(
+        child=serializers.IntegerField(), min_length=1, help_text="Timesheets to approve."
+    )
+
+
 class LevelingRunSerializer(serializers.ModelSerializer):
     class Meta:
         model = LevelingRun

@@ -36,6 +36,7 @@ from ..workload import week_start
 from .serializers import (
     AssignmentSerializer,
     BookingSerializer,
+    BulkDecisionSerializer,
     CapacityChangeSerializer,
     CostRateSerializer,
     DecisionSerializer,
@@ -313,6 +314,22 @@ class TimesheetViewSet(viewsets.ReadOnlyModelViewSet):
             request.user, self.get_object(), body.validated_data["comment"]
         )
         return Response(TimesheetSerializer(sheet).data)
+
+    @extend_schema(request=BulkDecisionSerializer, responses=TimesheetSerializer(many=True))
+    @action(detail=False, methods=["post"], url_path="approve")
+    def approve_many(self, request):
+        """Approve several submitted weeks in one transaction: all of them, or none."""
+        body = BulkDecisionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        ids = set(body.validated_data["ids"])
+        sheets = list(selectors.timesheets_to_approve(request.user).filter(pk__in=ids))
+        missing = sorted(ids - {s.pk for s in sheets})
+        if missing:
+            raise ValidationError({"ids": f"Not waiting for your approval: {missing}."})
+        approved = services.do_approve_timesheets(
+            request.user, sheets, body.validated_data["comment"]
+        )
+        return Response(TimesheetSerializer(approved, many=True).data)
 
     @extend_schema(request=DecisionSerializer, responses=TimesheetSerializer)
     @action(detail=True, methods=["post"])

@@ -242,6 +242,28 @@ def do_approve_timesheet(actor, sheet: Timesheet, comment: str = "") -> Timeshee
 
 
 @transaction.atomic
+def do_approve_timesheets(actor, sheets, comment: str = "") -> list[Timesheet]:
+    """Approve several weeks at once, all or none: if one of them cannot be approved,
+    the error names that week and nothing is approved."""
+    sheets = list(sheets)
+    if not sheets:
+        raise ValidationError("Select at least one week to approve.")
+    approved = []
+    for sheet in sorted(sheets, key=lambda s: s.pk):  # a fixed order of row locks
+        try:
+            approved.append(do_approve_timesheet(actor, sheet, comment))
+        except ValidationError as error:
+            raise ValidationError(f"{_week_name(sheet)}: {' '.join(error.messages)}") from error
+        except PermissionDenied as error:
+            raise PermissionDenied(f"{_week_name(sheet)}: {error}") from error
+    return approved
+
+
+def _week_name(sheet: Timesheet) -> str:
+    return f"{sheet.resource} · week of {sheet.week_start:%d %b %Y}"
+
+
+@transaction.atomic
 def do_reject_timesheet(actor, sheet: Timesheet, comment: str) -> Timesheet:
     _require_approver(actor, sheet)
     if not comment.strip():
