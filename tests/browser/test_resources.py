@@ -65,7 +65,7 @@ def test_over_allocation_is_red_until_leveled(page, screenshot):
     page.click("#level-button", timeout=90_000)
     expect(page.locator("#leveling")).to_have_attribute("data-status", "ready", timeout=90_000)
     expect(page.get_by_test_id("moves")).to_have_text("1")
-    expect(page.locator(".move-table")).to_contain_text("waited 2 day(s) for Dana Dev")
+    expect(page.locator(".move-table")).to_contain_text("waited 2 working days for Dana Dev")
     screenshot(page, "resources-leveling-preview")
     page.click("#apply-leveling")
     expect(page.locator(".alert-success")).to_have_text("Leveling applied: 1 task(s) delayed.")

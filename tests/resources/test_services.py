@@ -138,7 +138,7 @@ def test_level_apply_and_undo(pool, django_capture_on_commit_callbacks):
         at(4).isoformat(),
     )
     assert move["reason"] == (
-        "waited 2 day(s) for Dana Dev, fully booked on Mon 02 Mar by Build UI"
+        "waited 2 working days for Dana Dev, fully booked on Mon 02 Mar 2026 by Build UI"
     )
     assert run.preview["finishes"][0]["new"] == at(6, 17).isoformat()
     assert run.preview["conflicts"] == []
