@@ -72,6 +72,7 @@ def cmd_demo(args) -> int:
     from django.contrib.auth import get_user_model
 
     from pmo.demo import build_demo
+    from pmo.demo.context import OFFICE_TIMEZONE
 
     _call("migrate", "--noinput", "--verbosity", "0")
     user_model = get_user_model()
@@ -83,7 +84,12 @@ def cmd_demo(args) -> int:
         print(summary)
     if not user_model.objects.filter(username=DEMO_USERNAME).exists():
         user_model.objects.create_superuser(
-            DEMO_USERNAME, "admin@example.org", DEMO_PASSWORD, first_name="Demo", last_name="Admin"
+            DEMO_USERNAME,
+            "admin@example.org",
+            DEMO_PASSWORD,
+            first_name="Demo",
+            last_name="Admin",
+            timezone=OFFICE_TIMEZONE,
         )
     worker = subprocess.Popen(_worker_command(), env=os.environ.copy())
     url = f"http://{args.host}:{args.port}/"

@@ -130,6 +130,38 @@ def test_calendar_with_a_holiday_reschedules_its_plans(client, plan):
     assert Task.objects.get(name="Work").start == at(3, 8)
 
 
+def test_calendar_country_holidays_are_days_off_and_listed(client, plan):
+    services.do_create_task(plan.people.pm_a, project=plan.a, name="Work", duration_minutes=DAY)
+    calendar = ProjectSchedule.objects.get(project=plan.a).calendar
+    client.force_login(plan.people.admin)
+    url = reverse("schedules:calendar-update", args=[calendar.pk])
+    week = {day: "08:00-12:00, 13:00-17:00" for day in ("monday", "tuesday", "wednesday")}
+    week |= {"thursday": "08:00-12:00, 13:00-17:00", "friday": "08:00-12:00, 13:00-17:00"}
+    body = {
+        "name": "Office",
+        "timezone": "UTC",
+        "hours_per_day": 8,
+        **week,
+        "exceptions-TOTAL_FORMS": 0,
+        "exceptions-INITIAL_FORMS": 0,
+    }
+    page = client.get(url).content.decode()
+    assert '<option value="NL">Netherlands</option>' in page
+    bad = client.post(url, {**body, "country": "XX"})
+    assert bad.status_code == 400
+    assert "Select a valid choice. XX is not one of the available choices." in bad.content.decode()
+    # The plan starts on Easter Monday (6 April 2026), a Dutch public holiday.
+    schedule = ProjectSchedule.objects.get(project=plan.a)
+    schedule.start = at(6, 8, month=4)
+    schedule.save()
+    response = client.post(url, {**body, "country": "NL"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Task.objects.get(name="Work").start == at(7, 8, month=4)
+    page = client.get(url).content.decode()
+    assert "Public holidays from the country (NL)" in page
+    assert "Easter Monday" in page
+
+
 def test_calendar_hours_errors_name_the_day(client, plan):
     client.force_login(plan.people.admin)
     response = client.post(
@@ -181,7 +213,7 @@ def test_task_page_sets_a_deadline_and_shows_links(pm_client, plan):
         {
             "name": "Prepare",
             "duration_minutes": "1d",
-            "work_minutes": 480,
+            "work_minutes": "8",
             "cost": "1200.50",
             "constraint_type": "ASAP",
             "percent_complete": 0,
@@ -194,5 +226,8 @@ def test_task_page_sets_a_deadline_and_shows_links(pm_client, plan):
     a.refresh_from_db()
     assert a.notes == "Ask legal first."
     assert str(a.cost) == "1200.50"
+    assert a.work_minutes == 480  # "8" is hours of work
+    page = pm_client.get(reverse("schedules:task-detail", args=[a.pk])).content.decode()
+    assert 'value="8h"' in page
     # Due at noon, finishing at 17:00: four working hours late.
     assert a.total_float_minutes == -240

@@ -14,7 +14,7 @@ from pmo.accounts.models import Membership
 from pmo.portfolios.choices import GovernanceModel, Health, Phase, ProgramStatus, ProjectStatus
 from pmo.portfolios.models import Portfolio, Program, Project, StrategicObjective
 
-from .context import DemoContext, run_app_steps
+from .context import OFFICE_TIMEZONE, DemoContext, run_app_steps
 from .names import FIRST_NAMES, LAST_NAMES, OBJECTIVES, PROGRAMS, PROJECT_THEMES
 
 DEMO_PASSWORD = "demo"
@@ -69,6 +69,7 @@ class _People:
             email=f"{username}@example.org",
             job_title=title,
             password=self.password_hash,
+            timezone=OFFICE_TIMEZONE,
         )
 
 

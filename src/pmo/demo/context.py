@@ -14,6 +14,11 @@ from importlib.util import find_spec
 
 from django.conf import settings
 
+#: Where the demo organisation works: its people see times there, and its calendar
+#: counts working hours there.
+OFFICE_TIMEZONE = "Europe/Amsterdam"
+OFFICE_COUNTRY = "NL"
+
 
 @dataclass
 class DemoContext:

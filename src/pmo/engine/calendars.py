@@ -235,11 +235,12 @@ class Calendar:
 
 
 def country_holidays(
-    country: str, years: Iterable[int], subdiv: str | None = None
+    country: str, years: Iterable[int], subdiv: str | None = None, language: str | None = None
 ) -> tuple[CalendarException, ...]:
     """Public holidays of a country (and subdivision) as non-working exceptions.
 
-    Uses the ``holidays`` package, including its observed substitute days.
+    Uses the ``holidays`` package, including its observed substitute days. Names are in
+    ``language`` (e.g. ``"en_US"``) where the package has them, else in the country's.
 
     Examples
     --------
@@ -247,10 +248,22 @@ def country_holidays(
     [('2026-01-01', "New Year's Day"), ('2026-04-03', 'Good Friday')]
     """
     try:
-        table = holidays_pkg.country_holidays(country, years=list(years), subdiv=subdiv)
+        table = holidays_pkg.country_holidays(
+            country, years=list(years), subdiv=subdiv, language=language
+        )
     except NotImplementedError as exc:
         raise InvalidCalendar(f"no holidays known for {country!r} {subdiv or ''}") from exc
     return tuple(CalendarException(d, d, (), str(n)) for d, n in sorted(table.items()))
+
+
+@functools.cache
+def supported_countries() -> tuple[tuple[str, str], ...]:
+    """``(ISO code, English name)`` of every country the ``holidays`` package knows, by
+    name (its registry names each country's module: ``"united_kingdom"`` for GB)."""
+    from holidays.registry import COUNTRIES
+
+    names = {entry[1]: module.replace("_", " ").title() for module, entry in COUNTRIES.items()}
+    return tuple(sorted(names.items(), key=lambda item: item[1]))
 
 
 # --- time zones ---------------------------------------------------------------------

@@ -6,9 +6,10 @@ import datetime as dt
 import random
 import zoneinfo
 
+from pmo.demo.context import OFFICE_COUNTRY, OFFICE_TIMEZONE
 from pmo.schedules import services as plan_services
 from pmo.schedules.choices import BoardStatus, LagUnit, LinkType
-from pmo.schedules.models import Dependency, ProjectSchedule, Task
+from pmo.schedules.models import CalendarException, Dependency, ProjectSchedule, Task
 
 DAY = 480  # working minutes in a standard 8-hour day
 
@@ -90,6 +91,7 @@ def _work_packages(rng: random.Random, phase: str, names: list[str], target: int
 
 def build(ctx) -> None:
     """Demo step: a plan for every demo project (see ``pmo.demo.context``)."""
+    _dress_calendar(ctx.as_of)
     low, high = ctx.plan_size
     tasks = 0
     for number, project in enumerate(ctx.projects, start=1):
@@ -97,6 +99,24 @@ def build(ctx) -> None:
         if number % 10 == 0 or number == len(ctx.projects):
             ctx.say(f"  plans: {number}/{len(ctx.projects)} projects, {tasks} tasks")
     ctx.counts["tasks"] = tasks
+
+
+def _dress_calendar(as_of: dt.date) -> None:
+    """The organisation's calendar as a real one looks: the country's public holidays in
+    the office's time zone, and the year-end shutdown in every year the plans span."""
+    calendar = plan_services.standard_calendar()
+    calendar.country = OFFICE_COUNTRY
+    calendar.timezone = OFFICE_TIMEZONE
+    calendar.save(update_fields=["country", "timezone", "updated_at"])
+    CalendarException.objects.bulk_create(
+        CalendarException(
+            calendar=calendar,
+            name="Year-end shutdown",
+            start=dt.date(year, 12, 24),
+            end=dt.date(year + 1, 1, 1),
+        )
+        for year in range(as_of.year - 3, as_of.year + 4)
+    )
 
 
 def _phase_sizes(rng: random.Random, size: int) -> dict[str, int]:

@@ -5,13 +5,17 @@ import re
 UNIT_PATTERN = re.compile(r"(\d+(?:[.,]\d+)?)\s*(w|d|h|m|wk|wks|day|days|hr|hrs|min|mins)?", re.I)
 
 
-def parse_duration(text: str, hours_per_day: int = 8, days_per_week: int = 5) -> int:
-    """Working minutes in ``text``; a bare number means days.
+def parse_duration(
+    text: str, hours_per_day: int = 8, days_per_week: int = 5, bare: str = "d"
+) -> int:
+    """Working minutes in ``text``; a bare number is in the unit ``bare`` (days).
 
     >>> parse_duration("2w 3d")
-    5280
+    6240
     >>> parse_duration("1.5h")
     90
+    >>> parse_duration("80", bare="h")
+    4800
     """
     cleaned = (text or "").strip().lower()
     if not cleaned:
@@ -22,7 +26,7 @@ def parse_duration(text: str, hours_per_day: int = 8, days_per_week: int = 5) ->
         if cleaned[position : match.start()].strip():
             break
         number = float(match.group(1).replace(",", "."))
-        unit = (match.group(2) or "d")[0]
+        unit = (match.group(2) or bare)[0]
         minutes_per = {
             "w": hours_per_day * 60 * days_per_week,
             "d": hours_per_day * 60,

@@ -2,6 +2,8 @@
 
 from django import forms
 
+from pmo.engine.calendars import supported_countries
+
 from .choices import ConstraintType
 from .durations import format_duration, parse_duration
 from .models import Calendar, CalendarException, ProjectSchedule, Task
@@ -25,6 +27,24 @@ class DurationField(forms.CharField):
             return parse_duration(value, self.hours_per_day)
         except ValueError as error:
             raise forms.ValidationError(str(error)) from error
+
+
+class WorkField(DurationField):
+    """Effort in hours, as people count it ("80", "80h", "10d"); stored in minutes."""
+
+    def prepare_value(self, value):
+        if isinstance(value, int):
+            return f"{value / 60:g}h"
+        return value
+
+    def to_python(self, value):
+        value = forms.CharField.to_python(self, value)
+        if not value:
+            return 0
+        try:
+            return parse_duration(value, self.hours_per_day, bare="h")
+        except ValueError as error:
+            raise forms.ValidationError(str(error).replace("duration", "effort")) from error
 
 
 class TaskForm(forms.ModelForm):
@@ -78,6 +98,11 @@ class TaskDetailForm(forms.ModelForm):
 
     duration_minutes = DurationField(label="Duration", required=False)
     remaining_minutes = DurationField(label="Remaining duration", required=False)
+    work_minutes = WorkField(
+        label="Work",
+        required=False,
+        help_text="Planned effort: 80 or 80h for hours, 10d for days (two people for a day: 16h).",
+    )
 
     class Meta:
         model = Task
@@ -105,13 +130,12 @@ class TaskDetailForm(forms.ModelForm):
             for name in ("constraint_date", "deadline", "actual_start", "actual_finish")
         } | {"notes": forms.Textarea(attrs={"rows": 3})}
         help_texts = {
-            "work_minutes": "Planned effort in minutes (e.g. two people for a day: 960).",
             "calendar": "Empty: the project's calendar.",
         }
 
     def __init__(self, *args, project=None, hours_per_day: int = 8, calendars=None, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("duration_minutes", "remaining_minutes"):
+        for name in ("duration_minutes", "remaining_minutes", "work_minutes"):
             self.fields[name].hours_per_day = hours_per_day
         queryset = Task.objects.filter(project=project).order_by("sort_key")
         if self.instance.pk:
@@ -178,6 +202,14 @@ class CalendarForm(forms.ModelForm):
         if portfolios is not None:
             self.fields["portfolio"].queryset = portfolios
         self.fields["portfolio"].help_text = "Empty: shared by the whole organisation."
+        countries = [("", "No public holidays"), *supported_countries()]
+        if self.instance.country and self.instance.country not in dict(countries):
+            countries.append((self.instance.country, self.instance.country))
+        self.fields["country"] = forms.ChoiceField(
+            choices=countries,
+            required=False,
+            help_text="Its public holidays are days off in every plan on this calendar.",
+        )
         for day, text in zip(self.DAYS, week_to_text(self.instance.week), strict=True):
             self.fields[day].initial = text
 

@@ -303,6 +303,22 @@ def calendars_with_usage(calendars):
     )
 
 
+def public_holidays(calendar: Calendar, first_year: int, years: int = 2) -> list[dict]:
+    """The public holidays a calendar takes from its country, one entry per year (names
+    in English where the ``holidays`` package has them); empty without a country."""
+    from pmo.engine.calendars import country_holidays
+
+    if not calendar.country:
+        return []
+    out = []
+    for year in range(first_year, first_year + years):
+        days = country_holidays(
+            calendar.country, [year], calendar.subdivision or None, language="en_US"
+        )
+        out.append({"year": year, "days": [(d.start, d.name) for d in days]})
+    return out
+
+
 def schedule_summary(project) -> dict | None:
     """Key schedule figures for a project's overview: finish against the first baseline,
     progress, critical tasks and the next milestones.

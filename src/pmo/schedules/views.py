@@ -5,6 +5,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -313,11 +314,15 @@ class CalendarEditView(LoginRequiredMixin, TemplateView):
         formset = CalendarExceptionFormSet(data, initial=initial, prefix="exceptions")
         return form, formset
 
+    def context(self, form, formset) -> dict:
+        holidays = []
+        if self.calendar is not None:
+            holidays = selectors.public_holidays(self.calendar, timezone.localdate().year)
+        return {"form": form, "formset": formset, "calendar": self.calendar, "holidays": holidays}
+
     def get(self, request, *args, **kwargs):
         form, formset = self.forms()
-        return self.render_to_response(
-            {"form": form, "formset": formset, "calendar": self.calendar}
-        )
+        return self.render_to_response(self.context(form, formset))
 
     def post(self, request, *args, **kwargs):
         form, formset = self.forms(request.POST)
@@ -337,9 +342,7 @@ class CalendarEditView(LoginRequiredMixin, TemplateView):
                     request, f"Calendar {calendar} saved; its plans were re-scheduled."
                 )
                 return redirect("schedules:calendar-list")
-        return self.render_to_response(
-            {"form": form, "formset": formset, "calendar": self.calendar}, status=400
-        )
+        return self.render_to_response(self.context(form, formset), status=400)
 
 
 class TaskDetailView(LoginRequiredMixin, View):

@@ -315,7 +315,11 @@ class TimesheetViewSet(viewsets.ReadOnlyModelViewSet):
         )
         return Response(TimesheetSerializer(sheet).data)
 
-    @extend_schema(request=BulkDecisionSerializer, responses=TimesheetSerializer(many=True))
+    @extend_schema(
+        operation_id="timesheets_approve_many",
+        request=BulkDecisionSerializer,
+        responses=TimesheetSerializer(many=True),
+    )
     @action(detail=False, methods=["post"], url_path="approve")
     def approve_many(self, request):
         """Approve several submitted weeks in one transaction: all of them, or none."""
