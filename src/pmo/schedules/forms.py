@@ -129,9 +129,6 @@ class TaskDetailForm(forms.ModelForm):
             name: forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
             for name in ("constraint_date", "deadline", "actual_start", "actual_finish")
         } | {"notes": forms.Textarea(attrs={"rows": 3})}
-        help_texts = {
-            "calendar": "Empty: the project's calendar.",
-        }
 
     def __init__(self, *args, project=None, hours_per_day: int = 8, calendars=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -141,6 +138,9 @@ class TaskDetailForm(forms.ModelForm):
         if self.instance.pk:
             queryset = queryset.exclude(pk=self.instance.pk)
         self.fields["parent"].queryset = queryset
+        self.fields["parent"].empty_label = "None (top level)"
+        self.fields["calendar"].empty_label = "The project's calendar"
+        self.fields["calendar"].help_text = ""
         if calendars is not None:
             self.fields["calendar"].queryset = calendars
 

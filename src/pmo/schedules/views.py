@@ -16,6 +16,7 @@ from pmo.portfolios.selectors import visible_programs, visible_projects
 
 from . import calendar_services, selectors, services
 from .choices import BoardStatus
+from .durations import format_duration
 from .forms import (
     CalendarExceptionFormSet,
     CalendarForm,
@@ -385,9 +386,15 @@ class TaskDetailView(LoginRequiredMixin, View):
             "can_change": self.can_change,
             "predecessors": predecessors,
             "successors": successors,
+            "total_float": self._float(self.task.total_float_minutes),
+            "free_float": self._float(self.task.free_float_minutes),
             "tab": "plan",
         }
         return render(request, self.template_name, context, status=status)
+
+    def _float(self, minutes: int | None) -> str:
+        # In days like the task table, not minutes.
+        return format_duration(minutes or 0, self.settings.calendar.hours_per_day)
 
     def get(self, request, pk):
         self.setup_task(request, pk)
