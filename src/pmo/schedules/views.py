@@ -196,7 +196,7 @@ class BoardView(ProjectPlanMixin, TemplateView):
     template_name = "schedules/board.html"
 
     def get_context_data(self, **kwargs):
-        return board_context(self.request, self.project)
+        return board_context(self.request, self.project) | {"settings": self.settings}
 
 
 class BoardMoveView(LoginRequiredMixin, View):
