@@ -59,7 +59,7 @@ def test_score_optimise_and_commit(page, screenshot, intake):  # noqa: F811
     page.fill("#commit-note", "Investment board, 12 Dec")
     page.get_by_role("button", name="Commit scenario").click()
     expect(page.locator(".alert-success")).to_have_text(
-        "Scenario committed: 2 proposal(s) approved and created as projects."
+        "Scenario committed: 2 proposals approved and created as projects."
     )
     expect(page.locator("#scenario-status")).to_have_text("Committed")
     expect(page.locator("#commit-record")).to_contain_text("Investment board, 12 Dec")

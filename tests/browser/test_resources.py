@@ -66,9 +66,14 @@ def test_over_allocation_is_red_until_leveled(page, screenshot):
     expect(page.locator("#leveling")).to_have_attribute("data-status", "ready", timeout=90_000)
     expect(page.get_by_test_id("moves")).to_have_text("1")
     expect(page.locator(".move-table")).to_contain_text("waited 2 working days for Dana Dev")
+    expect(page.locator("#leveling")).to_contain_text(
+        "Over-allocated working days per person: 2 before, 0 after"
+    )
+    # The chart is drawn (Chart.js sizes the canvas to its box), not just placed.
+    expect(page.locator("#chart-leveling-load")).to_have_attribute("data-drawn", "1")
     screenshot(page, "resources-leveling-preview")
     page.click("#apply-leveling")
-    expect(page.locator(".alert-success")).to_have_text("Leveling applied: 1 task(s) delayed.")
+    expect(page.locator(".alert-success")).to_have_text("Leveling applied: 1 task delayed.")
     build_api = Task.objects.get(name="Build API")
     assert build_api.constraint_type == "SNET"
     assert build_api.start.date() == monday + dt.timedelta(days=2)

@@ -142,6 +142,8 @@ def test_level_apply_and_undo(pool, django_capture_on_commit_callbacks):
     )
     assert run.preview["finishes"][0]["new"] == at(6, 17).isoformat()
     assert run.preview["conflicts"] == []
+    # Both tasks start on Monday: two days at 200 % before, none over after.
+    assert run.preview["load"] == [{"resource": "Dana Dev", "before": 2, "after": 0}]
 
     assert services.do_apply_leveling(pool.people.pm_a, run) == 1
     a = Task.objects.get(pk=a.pk)

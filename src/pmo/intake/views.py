@@ -15,6 +15,7 @@ from django_filters.views import FilterView
 from pmo.core.choices import Action
 from pmo.core.forms import add_service_errors
 from pmo.core.permissions import can, require
+from pmo.core.text import counted
 from pmo.jobs.services import do_start_job
 from pmo.portfolios.selectors import visible_portfolios, visible_projects
 
@@ -421,8 +422,8 @@ class ScenarioCommitView(ScenarioMixin, View):
         else:
             messages.success(
                 request,
-                f"Scenario committed: {len(record.projects)} proposal(s) approved and created "
-                "as projects.",
+                f"Scenario committed: {counted(len(record.projects), 'proposal')} approved "
+                "and created as projects.",
             )
         return redirect(self.scenario)
 

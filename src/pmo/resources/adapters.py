@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from pmo.engine.rcpsp import Instance, LevelingResult
+from pmo.core.text import counted
+from pmo.engine.rcpsp import Instance, LevelingResult, resource_usage
 from pmo.schedules.choices import ConstraintType
 from pmo.schedules.models import Dependency, ProjectSchedule, Task
 
@@ -172,9 +173,9 @@ def load_problem(projects) -> LevelingProblem:
         edges.append((i, j))
         lags.append(_lag_periods(link, day_minutes, durations[i]))
     if skipped_types:
-        counted = ", ".join(f"{n} {kind}" for kind, n in sorted(skipped_types.items()))
+        kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(skipped_types.items()))
         warnings.append(
-            f"Links other than finish-to-start ({counted}) are kept at the tasks' current "
+            f"Links other than finish-to-start ({kinds}) are kept at the tasks' current "
             "dates: tasks only move later, and the plan re-schedules them after applying."
         )
 
@@ -237,7 +238,8 @@ def load_problem(projects) -> LevelingProblem:
         demands[i, k] += units
     for head, labels in sorted(clamped.items()):
         warnings.append(
-            f"{head}; {len(labels)} task(s) asking for more are leveled at that rate: "
+            f"{head}; {counted(len(labels), 'task')} asking for more "
+            f"{'is' if len(labels) == 1 else 'are'} leveled at that rate: "
             + ", ".join(labels[:4])
             + (" …" if len(labels) > 4 else "")
         )
@@ -353,6 +355,7 @@ def preview(problem: LevelingProblem, result: LevelingResult) -> dict:
         "moves": moves,
         "finishes": finishes,
         "conflicts": conflicts,
+        "load": _overloaded_days(problem, result),
         "warnings": problem.warnings,
         "versions": {str(k): v for k, v in problem.versions.items()},
         "tasks": len(tasks),
@@ -360,6 +363,23 @@ def preview(problem: LevelingProblem, result: LevelingResult) -> dict:
         "schedules": result.schedules,
         "seconds": round(result.seconds, 3),
     }
+
+
+def _overloaded_days(problem: LevelingProblem, result: LevelingResult) -> list[dict]:
+    """Per person, the working days over capacity in the plan before and after leveling
+    (people who are over on neither are left out), the most overloaded first."""
+    inst = problem.instance
+    horizon = int(max((problem.baseline + inst.durations).max(initial=0),
+                      (result.start + inst.durations).max(initial=0))) + 1  # fmt: skip
+    capacity = inst.capacity_at(np.arange(horizon))
+    before = (resource_usage(inst, problem.baseline, horizon=horizon) > capacity).sum(axis=1)
+    after = (resource_usage(inst, result.start, horizon=horizon) > capacity).sum(axis=1)
+    rows = [
+        {"resource": resource.name, "before": int(b), "after": int(a)}
+        for resource, b, a in zip(problem.resources, before, after, strict=True)
+        if b or a
+    ]
+    return sorted(rows, key=lambda row: (-row["before"], -row["after"], row["resource"]))
 
 
 def describe_error(problem: LevelingProblem, error) -> str:

@@ -19,6 +19,7 @@ from django_filters.views import FilterView
 
 from pmo.core.choices import Action
 from pmo.core.permissions import can
+from pmo.core.text import counted
 from pmo.core.views import ServiceFormView
 from pmo.portfolios.selectors import visible_portfolios, visible_programs, visible_projects
 from pmo.schedules.services import ensure_schedule
@@ -342,7 +343,7 @@ class ProjectTeamView(LoginRequiredMixin, TemplateView):
                 saved = services.do_save_bookings(
                     request.user, project=project, rows=_booking_rows(request.POST)
                 )
-                messages.success(request, f"Bookings saved ({saved} month(s)).")
+                messages.success(request, f"Bookings saved ({counted(saved, 'month')}).")
             elif what == "replace":
                 form = ReplaceRoleForm(request.POST)
                 if not form.is_valid():
@@ -350,8 +351,9 @@ class ProjectTeamView(LoginRequiredMixin, TemplateView):
                 done = services.do_replace_role(request.user, project=project, **form.cleaned_data)
                 messages.success(
                     request,
-                    f"{form.cleaned_data['person']} takes over {done['assignments']} "
-                    f"assignment(s) and {done['bookings']} booking(s).",
+                    f"{form.cleaned_data['person']} takes over "
+                    f"{counted(done['assignments'], 'assignment')} and "
+                    f"{counted(done['bookings'], 'booking')}.",
                 )
             else:
                 raise Http404("Unknown action.")
@@ -453,8 +455,13 @@ class LevelingRunView(LoginRequiredMixin, DetailView):
         for conflict in run.preview.get("conflicts", []):
             conflict["from_d"] = dt.date.fromisoformat(conflict["from"])
             conflict["to_d"] = dt.date.fromisoformat(conflict["to"])
+        load = run.preview.get("load", [])
         return super().get_context_data(
             moves=moves,
+            load=load,
+            load_before=sum(row["before"] for row in load),
+            load_after=sum(row["after"] for row in load),
+            load_height=80 + 28 * min(25, len(load)),
             can_change=can(self.request.user, Action.CHANGE, run.scope),
             **kwargs,
         )
@@ -465,10 +472,10 @@ class LevelingRunView(LoginRequiredMixin, DetailView):
         try:
             if action == "apply":
                 count = services.do_apply_leveling(request.user, run)
-                messages.success(request, f"Leveling applied: {count} task(s) delayed.")
+                messages.success(request, f"Leveling applied: {counted(count, 'task')} delayed.")
             elif action == "undo":
                 done = services.do_undo_leveling(request.user, run)
-                text = f"Leveling undone: {done['restored']} task(s) restored."
+                text = f"Leveling undone: {counted(done['restored'], 'task')} restored."
                 if done["kept"]:
                     text += " Changed by hand since, left as they are: " + ", ".join(done["kept"])
                 messages.success(request, text)
@@ -641,5 +648,5 @@ class ApprovalsView(LoginRequiredMixin, TemplateView):
             messages.error(request, f"{error} Nothing was approved.")
         else:
             n = len(approved)
-            messages.success(request, f"{n} week{'s' if n != 1 else ''} approved.")
+            messages.success(request, f"{counted(n, 'week')} approved.")
         return redirect("resources:approvals")
