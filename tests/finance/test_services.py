@@ -200,7 +200,7 @@ def test_month_end_task_and_command_store_last_months_figures(org, fence):
     assert take_month_end_snapshots.call(status_date="2024-03-31") == 0
     out = io.StringIO()
     call_command("take_evm_snapshots", "--date", "2024-04-30", stdout=out)
-    assert out.getvalue() == "7 snapshot(s) stored for 30 Apr 2024.\n"
+    assert out.getvalue() == "7 snapshots stored for 30 Apr 2024.\n"
     assert EvmRecord.objects.filter(status_date=dt.date(2024, 4, 30)).count() == 7
 
 

@@ -238,7 +238,7 @@ def test_capacity_shortfall_per_role_and_month(intake):
     ev = selectors.live_scenario(scenario).evaluation
     dev = ev.roles.index("Developer")
     assert ev.shortfall[dev][:5] == [0.0, 0.0, 40.0, 40.0, 0.0]
-    assert ev.problems == ["capacity Developer: short by 80 h in 2 month(s), worst 2027-03 (40 h)"]
+    assert ev.problems == ["capacity Developer: short by 80 h in 2 months, worst 2027-03 (40 h)"]
 
 
 def test_committing_a_scenario_approves_its_proposals_as_projects(intake):

@@ -88,7 +88,7 @@ def test_service_validation_errors_come_back_as_400(api, org):
     assert response.status_code == 400
     assert response.json() == {
         "non_field_errors": [
-            "Program Digital Customer Experience still has 2 project(s); move or delete them first."
+            "Program Digital Customer Experience still has 2 projects; move or delete them first."
         ]
     }
 

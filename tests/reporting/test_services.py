@@ -219,10 +219,10 @@ def test_reminder_and_digest_commands(org, fence):
     org.people.pm_a.save()
     out = io.StringIO()
     call_command("send_status_reminders", "--date", "2024-04-05", stdout=out)
-    assert out.getvalue() == "1 reminder(s) sent.\n"
+    assert out.getvalue() == "1 reminder sent.\n"
     out = io.StringIO()
     call_command("send_weekly_digest", "--date", "2024-04-08", stdout=out)
-    assert out.getvalue() == "0 digest(s) sent.\n"
+    assert out.getvalue() == "0 digests sent.\n"
 
 
 def test_a_project_without_plan_or_costs_is_not_rated_rather_than_failing(org, client):

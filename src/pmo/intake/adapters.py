@@ -18,6 +18,7 @@ from decimal import Decimal
 
 import numpy as np
 
+from pmo.core.text import counted
 from pmo.engine import ahp, finance
 from pmo.engine.selection import Candidate, SelectionProblem, blend_values
 
@@ -559,7 +560,7 @@ def evaluate(figures: PortfolioFigures, picks: dict[str, int], limits: Limits) -
             if short.size:
                 problems.append(
                     f"capacity {role}: short by {shortfall[k, short].sum():,.0f} h in "
-                    f"{short.size} month(s), worst {_worst(mlabels, shortfall[k])}"
+                    f"{counted(int(short.size), 'month')}, worst {_worst(mlabels, shortfall[k])}"
                 )
     return Evaluation(
         value=value,

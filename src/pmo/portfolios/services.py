@@ -9,6 +9,7 @@ from django.db import transaction
 
 from pmo.core.choices import Action
 from pmo.core.permissions import PermissionDenied, can_create_portfolio, require
+from pmo.core.text import counted
 
 from .models import Portfolio, Program, Project, StrategicObjective
 
@@ -127,7 +128,7 @@ def do_delete_program(actor, program: Program) -> None:
     require(actor, Action.DELETE, program)
     if program.projects.exists():
         raise ValidationError(
-            f"Program {program} still has {program.projects.count()} project(s); "
+            f"Program {program} still has {counted(program.projects.count(), 'project')}; "
             "move or delete them first."
         )
     program.delete()

@@ -6,6 +6,7 @@ from django.db.models import Q
 
 from pmo.core.choices import Action
 from pmo.core.permissions import PermissionDenied, can_create_portfolio, require
+from pmo.core.text import counted
 
 from .models import Calendar, CalendarException, ProjectSchedule
 
@@ -58,7 +59,7 @@ def do_delete_calendar(actor, calendar: Calendar) -> None:
     in_use = ProjectSchedule.objects.filter(calendar=calendar).count()
     if in_use or (calendar.pk and _used_by_tasks(calendar)):
         raise ValidationError(
-            f"Calendar {calendar} is still used by {in_use} project(s) or their tasks; "
+            f"Calendar {calendar} is still used by {counted(in_use, 'project')} or their tasks; "
             "give them another calendar first."
         )
     calendar.delete()

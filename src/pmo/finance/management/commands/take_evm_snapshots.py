@@ -5,6 +5,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from pmo.core.text import counted
 from pmo.finance.periods import month_end, month_start, parse_day
 from pmo.finance.services import take_snapshots
 from pmo.portfolios.models import Portfolio
@@ -26,4 +27,4 @@ class Command(BaseCommand):
         total = 0
         for portfolio in Portfolio.objects.all():
             total += len(take_snapshots(portfolio.projects.all(), day))
-        self.stdout.write(f"{total} snapshot(s) stored for {day:%d %b %Y}.")
+        self.stdout.write(f"{counted(total, 'snapshot')} stored for {day:%d %b %Y}.")

@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from pmo.core.text import counted
 from pmo.finance.periods import parse_day
 from pmo.reporting.services import send_reminders
 
@@ -16,4 +17,4 @@ class Command(BaseCommand):
 
     def handle(self, *args, date=None, base_url="", **options):
         sent = send_reminders(parse_day(date, timezone.localdate()), base_url)
-        self.stdout.write(f"{sent} reminder(s) sent.")
+        self.stdout.write(f"{counted(sent, 'reminder')} sent.")
