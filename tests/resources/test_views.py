@@ -36,6 +36,51 @@ def test_heatmap_marks_the_over_allocated_week_and_drills_down(pool, client):
     assert "Build API" in text and "Build UI" in text
 
 
+def test_heatmap_of_a_programs_people_counts_all_their_work(pool, client):
+    # Dana works in program DCX (PRJ-A) and outside it (PRJ-C); Tom only outside it.
+    inside = make_task(pool, "Build API", days=5)
+    outside = make_task(pool, "Migrate", days=5, project=pool.c)
+    services.do_assign(pool.people.admin, task=inside, resource=pool.dana)
+    services.do_assign(pool.people.admin, task=outside, resource=pool.dana)
+    services.do_assign(
+        pool.people.admin, task=make_task(pool, "Test", days=5, project=pool.c), resource=pool.tom
+    )
+    client.force_login(pool.people.admin)
+    html = client.get(
+        reverse("resources:heatmap"), {"start": "2026-03-02", "periods": 1, "program": pool.g1.pk}
+    ).content.decode()
+    assert re.findall(r'<tr data-row="([^"]+)">', html) == ["Dana Dev"]
+    row = re.search(r'<tr data-row="Dana Dev">(.*?)</tr>', html, re.S).group(1)
+    assert "200%" in row  # her work in PRJ-C counts too
+
+
+def test_work_on_a_week_of_leave_shows_as_hours_off(pool, client):
+    from pmo.resources.models import CapacityChange
+
+    CapacityChange.objects.create(
+        resource=pool.dana, start=dt.date(2026, 3, 2), end=dt.date(2026, 3, 8), reason="leave"
+    )
+    task = make_task(pool, "Build API", days=2)
+    services.do_assign(pool.people.admin, task=task, resource=pool.dana)
+    client.force_login(pool.people.admin)
+    html = client.get(
+        reverse("resources:heatmap"), {"start": "2026-03-02", "periods": 1}
+    ).content.decode()
+    row = re.search(r'<tr data-row="Dana Dev">(.*?)</tr>', html, re.S).group(1)
+    assert "16h off" in row
+    assert "999" not in row
+    assert re.findall(r'class="heat l\d( over)?', row) == [" over"]
+
+
+def test_program_resources_page_shows_its_people(pool, client):
+    task = make_task(pool, "Build API", days=5)
+    services.do_assign(pool.people.admin, task=task, resource=pool.dana)
+    client.force_login(pool.people.pgm)
+    html = client.get(reverse("resources:program-leveling", args=[pool.g1.pk])).content.decode()
+    assert re.findall(r'<tr data-row="([^"]+)">', html) == ["Dana Dev"]
+    assert f"?program={pool.g1.pk}" in html
+
+
 def test_heatmap_query_count_does_not_grow_with_people(pool, client, django_assert_max_num_queries):
     client.force_login(pool.people.admin)
     with django_assert_max_num_queries(16):

@@ -27,7 +27,9 @@ def heatmap_workbook(heat: dict) -> bytes:
     )
     for row in heat["rows"]:
         cells = row.cells
-        pct_sheet.append([row.label, *(c["pct"] for c in cells)])
+        pct_sheet.append(
+            [row.label, *("no capacity" if c["no_capacity"] else c["pct"] for c in cells)]
+        )
         hours_sheet.append([row.label, *(v for c in cells for v in (c["demand"], c["capacity"]))])
         excel_row = pct_sheet.max_row
         for column, cell in enumerate(cells, start=2):

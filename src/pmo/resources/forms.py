@@ -62,6 +62,9 @@ class HeatmapForm(forms.Form):
     start = forms.DateField(required=False, widget=DateInput())
     periods = forms.IntegerField(min_value=1, max_value=26, initial=12, required=False)
     portfolio = forms.ModelChoiceField(queryset=None, required=False, empty_label="All work")
+    program = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label="All programs", label="People in"
+    )
     unit = forms.ModelChoiceField(
         queryset=OrgUnit.objects.all(), required=False, empty_label="All units"
     )
@@ -76,9 +79,10 @@ class HeatmapForm(forms.Form):
         label="Bookings",
     )
 
-    def __init__(self, *args, portfolios=None, **kwargs):
+    def __init__(self, *args, portfolios=None, programs=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["portfolio"].queryset = portfolios
+        self.fields["program"].queryset = programs
 
     def params(self, today: dt.date) -> dict:
         data = self.cleaned_data if self.is_valid() else {}
@@ -91,6 +95,7 @@ class HeatmapForm(forms.Form):
             "start": start,
             "periods": data.get("periods") or (12 if granularity == "week" else 6),
             "portfolio": data.get("portfolio"),
+            "program": data.get("program"),
             "unit": data.get("unit"),
             "role": data.get("role"),
             "q": data.get("q") or "",

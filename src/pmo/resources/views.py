@@ -59,13 +59,15 @@ class HeatmapView(LoginRequiredMixin, TemplateView):
         return [self.template_name]
 
     def get_context_data(self, **kwargs):
-        portfolios = visible_portfolios(self.request.user)
-        form = HeatmapForm(self.request.GET or None, portfolios=portfolios)
+        scopes = {
+            "portfolios": visible_portfolios(self.request.user),
+            "programs": visible_programs(self.request.user),
+        }
+        form = HeatmapForm(self.request.GET or None, **scopes)
         params = form.params(timezone.localdate())
         # The controls show what is on screen, defaults included (which weeks, and so on).
         form = HeatmapForm(
-            initial={**params, "bookings": "all" if params["soft"] else "hard"},
-            portfolios=portfolios,
+            initial={**params, "bookings": "all" if params["soft"] else "hard"}, **scopes
         )
         heat = selectors.heatmap(**params)
         query = self.request.GET.copy()
@@ -86,7 +88,11 @@ class HeatmapExportView(LoginRequiredMixin, View):
 
         from .exports import heatmap_workbook
 
-        form = HeatmapForm(request.GET or None, portfolios=visible_portfolios(request.user))
+        form = HeatmapForm(
+            request.GET or None,
+            portfolios=visible_portfolios(request.user),
+            programs=visible_programs(request.user),
+        )
         params = form.params(timezone.localdate())
         heat = selectors.heatmap(**params)
         response = HttpResponse(
@@ -407,8 +413,12 @@ class ProgramLevelingView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         program = get_object_or_404(visible_programs(self.request.user), pk=self.kwargs["pk"])
+        # The program's people, all their work counted, for the next twelve weeks.
+        heat = selectors.heatmap(start=week_start(timezone.localdate()), program=program)
         return super().get_context_data(
             program=program,
+            heat=heat,
+            soft_param="1",
             runs=selectors.leveling_runs(self.request.user, program=program)[:10],
             can_change=can(self.request.user, Action.CHANGE, program),
             level_form=LevelForm(),

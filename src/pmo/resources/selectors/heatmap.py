@@ -62,6 +62,8 @@ class HeatRow:
                     and (dem > cap + 0.05 or (days > 0 and self.kind != "group")),
                     "over_days": 0 if unstaffed else days,
                     "unstaffed": unstaffed and dem > 0,
+                    # Work booked on days off (leave, holidays): no percentage to show.
+                    "no_capacity": cap <= 0 < dem and not unstaffed,
                     "level": _level(pct),
                     "start": first,
                     "end": last,
@@ -86,12 +88,18 @@ def _over_days(demand_minutes: np.ndarray, capacity: np.ndarray) -> np.ndarray:
     return (demand_minutes > capacity + 1.0).astype(np.int64)
 
 
-def _selected_resources(*, portfolio=None, unit=None, role=None, q: str = "") -> list[Resource]:
+def _selected_resources(
+    *, portfolio=None, program=None, unit=None, role=None, q: str = ""
+) -> list[Resource]:
     resources = pool().filter(is_active=True, kind__in=TIMED_KINDS)
     if portfolio is not None:
         resources = resources.filter(
             Q(assignments__task__project__portfolio=portfolio)
             | Q(bookings__project__portfolio=portfolio)
+        ).distinct()
+    if program is not None:
+        resources = resources.filter(
+            Q(assignments__task__project__program=program) | Q(bookings__project__program=program)
         ).distinct()
     if unit is not None:
         resources = resources.filter(org_unit=unit)
@@ -109,15 +117,20 @@ def heatmap(
     start: dt.date,
     periods: int = 12,
     portfolio=None,
+    program=None,
     unit=None,
     role=None,
     q: str = "",
     soft: bool = True,
 ) -> dict:
-    """Capacity and demand in hours by row (resource, role, skill or unit) and period."""
+    """Capacity and demand in hours by row (resource, role, skill or unit) and period.
+
+    ``portfolio`` and ``program`` pick the people with work there; every row still
+    counts all of their work, wherever it is.
+    """
     bounds = period_bounds(start, periods, granularity)
     window = Window(bounds[0][0], (bounds[-1][1] - bounds[0][0]).days + 1)
-    resources = _selected_resources(portfolio=portfolio, unit=unit, role=role, q=q)
+    resources = _selected_resources(portfolio=portfolio, program=program, unit=unit, role=role, q=q)
     loads = Workloads(resources, window)
     per_resource = {r.pk: np.zeros(window.days) for r in resources}
     for row in demand(resources, window, soft=soft, loads=loads):
