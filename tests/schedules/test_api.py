@@ -1,5 +1,7 @@
 """The plan API: every write answers with the re-scheduled tasks; errors name tasks."""
 
+import datetime as dt
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -131,6 +133,34 @@ def test_gantt_payload_shape(api, plan):
     assert leaf["baseline_finish"] == "2026-03-02T17:00:00Z"
     assert body["tasks"][0]["summary"] is True
     assert body["links"] == []
+
+
+def test_gantt_payload_lists_the_days_off_of_the_plans_calendar(api, plan):
+    from pmo.schedules.models import CalendarException, ProjectSchedule
+
+    services.do_create_task(plan.people.pm_a, project=plan.a, name="A", duration_minutes=DAY)
+    calendar = ProjectSchedule.objects.get(project=plan.a).calendar
+    calendar.country, calendar.subdivision = "GB", "ENG"
+    calendar.save()
+    CalendarException.objects.create(
+        calendar=calendar, name="Offsite", start=dt.date(2026, 3, 11), end=dt.date(2026, 3, 12)
+    )
+    body = api(plan.people.pm_a).get(f"/api/v1/projects/{plan.a.pk}/gantt/").json()
+    off = body["project"]["days_off"]
+    # Weekends, the offsite, and Good Friday and Easter Monday (England), in order.
+    assert [d for d in off if "2026-03-07" <= d <= "2026-03-15"] == [
+        "2026-03-07",
+        "2026-03-08",
+        "2026-03-11",
+        "2026-03-12",
+        "2026-03-14",
+        "2026-03-15",
+    ]
+    assert {"2026-04-03", "2026-04-06"} <= set(off)
+    assert "2026-03-02" not in off
+    # From two months before the plan's start (2 March; 30 and 31 December work, New
+    # Year's Day does not) to six months after its finish.
+    assert off[0] == "2026-01-01" and off[-1] >= "2026-08-29"
 
 
 def test_calendar_api_validates_hours(api, plan):

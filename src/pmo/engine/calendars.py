@@ -233,6 +233,23 @@ class Calendar:
         """A copy without the public holidays of ``country`` (see :func:`country_holidays`)."""
         return self.with_exceptions(*country_holidays(country, years, subdiv))
 
+    def days_off(self, first: date, last: date) -> tuple[date, ...]:
+        """Local dates from ``first`` to ``last`` (inclusive) with no working time.
+
+        >>> cal = Calendar.standard().with_holidays([date(2026, 12, 25)])
+        >>> [d.isoformat() for d in cal.days_off(date(2026, 12, 24), date(2026, 12, 28))]
+        ['2026-12-25', '2026-12-26', '2026-12-27']
+        """
+        d_lo = first.toordinal() - _EPOCH_ORDINAL
+        days = np.arange(d_lo, last.toordinal() - _EPOCH_ORDINAL + 1, dtype=np.int64)
+        works = np.array([bool(hours) for hours in self.week])[(days + 3) % 7]
+        for exc in self.exceptions:  # later exceptions override earlier ones
+            a = max(exc.start.toordinal() - _EPOCH_ORDINAL - d_lo, 0)
+            b = min(exc.end.toordinal() - _EPOCH_ORDINAL + 1 - d_lo, days.shape[0])
+            if a < b:
+                works[a:b] = bool(exc.hours)
+        return tuple(date.fromordinal(int(d) + _EPOCH_ORDINAL) for d in days[~works])
+
 
 def country_holidays(
     country: str, years: Iterable[int], subdiv: str | None = None, language: str | None = None

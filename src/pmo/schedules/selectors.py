@@ -1,6 +1,7 @@
 """Reads of plans: the task table, the Gantt payload and the board, in a few queries."""
 
 import datetime as dt
+import zoneinfo
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -143,10 +144,24 @@ def gantt_payload(project, baseline_number: int | None = None) -> dict:
             "timezone": settings.calendar.timezone,
             "hours_per_day": settings.calendar.hours_per_day,
             "version": settings.version,
+            "days_off": days_off(settings),
         },
         "tasks": tasks,
         "links": links_payload(project),
     }
+
+
+def days_off(settings) -> list[str]:
+    """Local dates without working time on the plan's calendar (weekends, holidays,
+    shutdowns), from two months before the plan to six after it, for the Gantt."""
+    from .adapters import engine_calendar
+
+    zone = zoneinfo.ZoneInfo(settings.calendar.timezone)
+    start = (settings.computed_start or settings.start).astimezone(zone).date()
+    finish = settings.computed_finish.astimezone(zone).date() if settings.computed_finish else start
+    first, last = start - dt.timedelta(days=62), max(finish, start) + dt.timedelta(days=183)
+    calendar = engine_calendar(settings.calendar, range(first.year, last.year + 1))
+    return [day.isoformat() for day in calendar.days_off(first, last)]
 
 
 def board_columns(project) -> dict[str, list[Task]]:

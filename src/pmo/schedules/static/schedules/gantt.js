@@ -414,10 +414,25 @@ export class Gantt {
     this.#requestDraw();
   }
 
+  /** Scrolls to today: across to its date, and down to the first shown task not yet
+   *  finished by then (in a long plan the rows in view are often all done). */
   scrollToToday() {
     const today = parseWall(this.zone, this.project.today);
     if (Number.isNaN(today)) return;
-    this.scroller.scrollLeft = this.#xAt(today) - this.scroller.clientWidth / 3;
+    const s = this.scroller;
+    s.scrollLeft = this.#xAt(today) - s.clientWidth / 3;
+    let first = -1;
+    for (let i = 0; i < this.rowOf.length; i++) {
+      const row = this.rowOf[i];
+      // A task, or a collapsed summary standing for its tasks: an open summary that
+      // ends later would stop at a phase whose shown tasks are all done.
+      const shownWork = !(this.flags[i] & SUMMARY) || this.collapsed[i];
+      if (row >= 0 && shownWork && this.finish[i] >= today && (first < 0 || row < first)) {
+        first = row;
+      }
+    }
+    if (first >= 0) s.scrollTop = Math.max(0, (first - 1) * ROW);
+    this.#requestDraw();
   }
 
   destroy() {
@@ -659,6 +674,10 @@ export class Gantt {
   #ingest(payload) {
     this.project = payload.project ?? {};
     this.zone = new Zone(this.options.timeZone ?? this.project.timezone);
+    // Days without working time on the plan's calendar (weekends, holidays, shutdowns)
+    // as wall-clock midnights; without them the chart shades Saturdays and Sundays.
+    const off = this.project.days_off;
+    this.daysOff = Array.isArray(off) ? Float64Array.from(off, (d) => Date.parse(`${d}T00:00:00Z`)) : null;
     const tasks = payload.tasks ?? [];
     const n = tasks.length;
     this.n = n;
@@ -899,7 +918,27 @@ export class Gantt {
     this.#drawDragFeedback(ctx);
   }
 
-  /** Weekend shading and the vertical lines of both header rows. */
+  /** Index of the first day off at or after wall time ``t`` (binary search). */
+  #firstOffAtOrAfter(t) {
+    const off = this.daysOff;
+    let lo = 0;
+    let hi = off.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (off[mid] < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Whether the day starting at wall time ``t`` has no working time. */
+  #isDayOff(t) {
+    if (!this.daysOff) return mod(Math.floor(t / DAY) + 3, 7) >= 5;
+    const i = this.#firstOffAtOrAfter(t);
+    return i < this.daysOff.length && this.daysOff[i] === t;
+  }
+
+  /** Shading of days off and the vertical lines of both header rows. */
   #drawTimeGrid(ctx, left, w, h) {
     const c = this.colours;
     const t0 = this.#timeAt(left);
@@ -907,9 +946,17 @@ export class Gantt {
     if (this.zoom.weekends) {
       ctx.fillStyle = c.weekend;
       const dayW = DAY * this.pxPerMs;
-      // Saturday of the week before the view: Monday + 5 days.
-      for (let t = UNITS.week.floor(t0) - 2 * DAY; t < t1; t += 7 * DAY) {
-        ctx.fillRect(Math.round(this.#xAt(t) - left), 0, Math.round(2 * dayW), h);
+      if (this.daysOff) {
+        const off = this.daysOff;
+        for (let i = this.#firstOffAtOrAfter(t0 - DAY); i < off.length && off[i] < t1; i++) {
+          const x = Math.round(this.#xAt(off[i]) - left);
+          ctx.fillRect(x, 0, Math.round(this.#xAt(off[i] + DAY) - left) - x, h);
+        }
+      } else {
+        // Saturday of the week before the view: Monday + 5 days.
+        for (let t = UNITS.week.floor(t0) - 2 * DAY; t < t1; t += 7 * DAY) {
+          ctx.fillRect(Math.round(this.#xAt(t) - left), 0, Math.round(2 * dayW), h);
+        }
       }
     }
     const lines = (unit, colour) => {
@@ -1202,8 +1249,8 @@ export class Gantt {
           if (x >= Math.max(a, 0) + 4) ctx.fillText(text, x, y + half / 2);
         } else {
           ctx.textAlign = "center";
-          const weekend = unit === "day" && mod(Math.floor(t / DAY) + 3, 7) >= 5;
-          ctx.fillStyle = weekend ? c["header-muted"] : c["header-text"];
+          const dayOff = unit === "day" && this.#isDayOff(t);
+          ctx.fillStyle = dayOff ? c["header-muted"] : c["header-text"];
           ctx.fillText(text, (a + b) / 2, y + half / 2);
         }
       }
