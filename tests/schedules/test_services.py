@@ -220,6 +220,11 @@ def test_baseline_keeps_the_plan_and_variance_shows(plan):
     assert row["finish_variance_days"] == 1.0
     with pytest.raises(ValidationError, match="numbered 0 to 10"):
         services.do_capture_baseline(plan.people.pm_a, plan.a, number=11)
+    # Saving over it again keeps its name unless a new one is given.
+    again = services.do_capture_baseline(plan.people.pm_a, plan.a, number=0)
+    assert (again.name, again.tasks.get(task=a).finish) == ("Approved", at(4, 17))
+    renamed = services.do_capture_baseline(plan.people.pm_a, plan.a, number=0, name="Re-plan")
+    assert str(renamed) == "Baseline 0: Re-plan"
 
 
 def test_failed_change_rolls_back_the_whole_write(plan):

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from pmo.schedules import services
 from pmo.schedules.models import Calendar, Dependency, ProjectSchedule, Task
@@ -160,6 +161,21 @@ def test_calendar_country_holidays_are_days_off_and_listed(client, plan):
     page = client.get(url).content.decode()
     assert "Public holidays from the country (NL)" in page
     assert "Easter Monday" in page
+
+
+def test_plan_offers_the_first_free_baseline_and_names_the_one_it_would_replace(pm_client, plan):
+    services.do_create_task(plan.people.pm_a, project=plan.a, name="Work", duration_minutes=DAY)
+    services.do_capture_baseline(plan.people.pm_a, plan.a, number=0, name="Approved")
+    page = pm_client.get(reverse("schedules:plan", args=[plan.a.pk])).content.decode()
+    assert 'data-replaces="Baseline 0: Approved, saved ' in page
+    assert '<option value="1" selected>Baseline 1 (free)</option>' in page
+    response = pm_client.post(
+        reverse("schedules:baseline-capture", args=[plan.a.pk]), {"number": 1}, follow=True
+    )
+    today = timezone.localdate()
+    assert f"Baseline 1: Plan of {today:%d %b %Y} saved: 1 task as planned now." in (
+        response.content.decode()
+    )
 
 
 def test_calendar_hours_errors_name_the_day(client, plan):

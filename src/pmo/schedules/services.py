@@ -369,16 +369,20 @@ def do_unlink(actor, link: Dependency) -> Rescheduled:
 
 @transaction.atomic
 def do_capture_baseline(actor, project, *, number: int, name: str = "") -> Baseline:
-    """Save the current plan as baseline ``number`` (0-10), replacing what was there."""
+    """Save the current plan as baseline ``number`` (0-10), replacing what was there
+    (a replaced baseline keeps its name unless ``name`` gives a new one)."""
     require(actor, Action.CHANGE, project)
     if not 0 <= number < MAX_BASELINES:
         raise ValidationError({"number": f"Baselines are numbered 0 to {MAX_BASELINES - 1}."})
     settings = ensure_schedule(project)
-    Baseline.objects.filter(project=project, number=number).delete()
+    old = Baseline.objects.filter(project=project, number=number).first()
+    if old is not None:
+        name = name or old.name
+        old.delete()
     baseline = Baseline.objects.create(
         project=project,
         number=number,
-        name=name or f"Baseline {number}",
+        name=name.strip() or f"Plan of {timezone.localdate():%d %b %Y}",
         captured_by=actor,
         schedule_version=settings.version,
     )

@@ -12,10 +12,11 @@ from django.views.generic import TemplateView
 from pmo.core.choices import Action
 from pmo.core.forms import add_service_errors
 from pmo.core.permissions import can
+from pmo.core.text import counted
 from pmo.portfolios.selectors import visible_programs, visible_projects
 
 from . import calendar_services, selectors, services
-from .choices import BoardStatus
+from .choices import MAX_BASELINES, BoardStatus
 from .durations import format_duration
 from .forms import (
     CalendarExceptionFormSet,
@@ -34,11 +35,16 @@ def _baseline_number(request) -> int | None:
 
 def plan_context(request, project, settings, **extra) -> dict:
     number = _baseline_number(request)
+    baselines = list(Baseline.objects.filter(project=project))
+    taken = {b.number: b for b in baselines}
     return {
         "project": project,
         "settings": settings,
         "rows": selectors.task_table(project, number),
-        "baselines": Baseline.objects.filter(project=project),
+        "baselines": baselines,
+        # Every number, with the baseline it would replace; the first free one first.
+        "baseline_slots": [{"number": n, "baseline": taken.get(n)} for n in range(MAX_BASELINES)],
+        "next_baseline": min((n for n in range(MAX_BASELINES) if n not in taken), default=0),
         "baseline_number": number,
         "can_change": can(request.user, Action.CHANGE, project),
         "form": TaskForm(project=project, hours_per_day=settings.calendar.hours_per_day),
@@ -231,7 +237,9 @@ class BaselineCaptureView(ProjectPlanMixin, View):
         except ValidationError as error:
             messages.error(request, "; ".join(error.messages))
             return redirect("schedules:plan", pk=pk)
-        messages.success(request, f"{baseline} saved for {baseline.tasks.count()} tasks.")
+        messages.success(
+            request, f"{baseline} saved: {counted(baseline.tasks.count(), 'task')} as planned now."
+        )
         return redirect(f"{request.path.replace('baselines/', 'plan/')}?baseline={number}")
 
 
