@@ -274,6 +274,18 @@ def test_approve_selected_refuses_a_week_no_longer_waiting(pool, client):
     assert Timesheet.objects.get(pk=second.pk).status == "submitted"
 
 
+def test_find_a_person_from_a_link_with_only_the_skill(pool, client):
+    from pmo.resources.models import Skill
+
+    python = Skill.objects.create(name="Python")
+    services.do_set_skill(pool.people.admin, pool.dana, python, 3)
+    client.force_login(pool.people.pm_a)
+    page = client.get(reverse("resources:find"), {"skill": python.pk})
+    html = page.content.decode()
+    assert "This field is required" not in html
+    assert "Dana Dev" in html and "Tom Test" not in html
+
+
 def test_pool_filters_by_skill(pool, client):
     from pmo.resources.models import Skill
 

@@ -106,7 +106,12 @@ class HeatmapForm(forms.Form):
 class FindPersonForm(forms.Form):
     skill = forms.ModelChoiceField(queryset=Skill.objects.all(), required=False)
     min_level = forms.TypedChoiceField(
-        choices=Proficiency.choices, coerce=int, initial=1, label="At least"
+        choices=Proficiency.choices,
+        coerce=int,
+        initial=1,
+        empty_value=1,
+        required=False,
+        label="At least",
     )
     role = forms.ModelChoiceField(queryset=JobRole.objects.all(), required=False)
     start = forms.DateField(widget=DateInput(), label="From")

@@ -248,8 +248,19 @@ class FindPersonView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
-        initial = {"start": today, "end": today + dt.timedelta(days=27), "min_level": 1}
-        form = FindPersonForm(self.request.GET or None, initial=initial)
+        initial = {
+            "start": today,
+            "end": today + dt.timedelta(days=27),
+            "min_level": 1,
+            "hours": 0,
+        }
+        # A link may carry only some fields (?skill=3): the rest take their defaults.
+        data = None
+        if self.request.GET:
+            data = {k: str(v) for k, v in initial.items()} | {
+                k: v for k, v in self.request.GET.dict().items() if v != ""
+            }
+        form = FindPersonForm(data, initial=initial)
         results = None
         if form.is_bound and form.is_valid():
             data = form.cleaned_data

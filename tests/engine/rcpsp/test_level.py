@@ -43,7 +43,7 @@ def test_resource_delay_is_explained():
         ),
     )
     assert result.moves[0].reason == (
-        "waited 2 period(s) for resource 0, short in period 0 (held by 0)"
+        "waited 2 periods for resource 0, short in period 0 (held by 0)"
     )
     assert result.conflicts == ()
     assert result.schedules <= 100
@@ -65,7 +65,7 @@ def test_precedence_push_is_explained():
         Move(0, 0, 2, 2, 0, 2, -1, 0, 0, (1,)),
         Move(2, 2, 4, 2, 2, 0, 0, -1, -1, ()),
     )
-    assert result.moves[1].reason == "predecessor 0 pushed it 2 period(s)"
+    assert result.moves[1].reason == "predecessor 0 pushed it 2 periods"
     assert result.schedules == 1
 
 
@@ -147,7 +147,7 @@ def test_moves_are_relative_to_the_baseline():
     result = level(inst, schedules=100, baseline=[0, 5])
     assert result.reference_makespan == 8
     assert result.moves == (Move(1, 5, 2, -3, 0, 0, -1, -1, -1, ()),)
-    assert result.moves[0].reason == "moved 3 period(s) earlier"
+    assert result.moves[0].reason == "moved 3 periods earlier"
     with pytest.raises(InvalidInstance):
         level(inst, baseline=[0])
 

@@ -81,25 +81,29 @@ class Move:
     def reason(self) -> str:
         """One-line explanation in plain words (indices, as the engine knows them)."""
         if self.shift < 0:
-            return f"moved {-self.shift} period(s) earlier"
+            return f"moved {_periods(-self.shift)} earlier"
         parts = []
         if self.precedence_delay:
             parts.append(
-                f"predecessor {self.predecessor} pushed it {self.precedence_delay} period(s)"
+                f"predecessor {self.predecessor} pushed it {_periods(self.precedence_delay)}"
             )
         if self.resource_delay:
             if self.resource >= 0:
                 held = ", ".join(str(a) for a in self.blocking) or "fixed work"
                 parts.append(
-                    f"waited {self.resource_delay} period(s) for resource {self.resource}, "
+                    f"waited {_periods(self.resource_delay)} for resource {self.resource}, "
                     f"short in period {self.period} (held by {held})"
                 )
             else:
                 parts.append(
-                    f"delayed {self.resource_delay} period(s) with no resource short at "
+                    f"delayed {_periods(self.resource_delay)} with no resource short at "
                     "its earlier start"
                 )
         return "; ".join(parts)
+
+
+def _periods(n: int) -> str:
+    return f"{n} period{'' if n == 1 else 's'}"
 
 
 @dataclass(frozen=True)
@@ -410,7 +414,7 @@ def level(
     >>> res.start.tolist(), res.makespan
     ([0, 2], 5)
     >>> res.moves[0].reason
-    'waited 2 period(s) for resource 0, short in period 0 (held by 0)'
+    'waited 2 periods for resource 0, short in period 0 (held by 0)'
     >>> level(inst, mode="slack").conflicts[0].activities
     (0, 1)
     """
