@@ -1,0 +1,77 @@
+"""On a phone every page fits the screen: wide tables and tab rows scroll inside it.
+
+A page wider than the phone makes mobile Chromium lay it out at up to 980 px and zoom
+out, which leaves the text unreadably small.
+"""
+
+import datetime as dt
+
+import pytest
+
+from pmo.accounts.choices import Role
+from pmo.accounts.models import Membership
+from pmo.portfolios.models import Portfolio, Program, Project
+from pmo.resources import services as resource_services
+from pmo.resources.models import Resource
+from pmo.schedules import services as plan_services
+
+from ..conftest import make_user
+from .conftest import log_in
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.xdist_group("browser"),
+    pytest.mark.django_db(transaction=True),
+]
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+
+
+def test_pages_fit_a_phone_screen(browser, live_server):
+    portfolio = Portfolio.objects.create(code="ETP", name="Enterprise Transformation")
+    program = Program.objects.create(portfolio=portfolio, code="DCX", name="Digital experience")
+    project = Project.objects.create(
+        portfolio=portfolio,
+        program=program,
+        code="PRJ-1",
+        name="Mobile app relaunch",
+        planned_start=dt.date(2026, 3, 2),
+    )
+    lead = make_user("lead")
+    Membership.objects.create(user=lead, role=Role.PMO_ADMIN)
+    person = Resource.objects.create(kind="person", name="Dana Developer", user=lead)
+    previous = None
+    for name in ("Discovery workshop", "Architecture and design", "Build the API"):
+        task, _ = plan_services.do_create_task(
+            lead, project=project, name=name, duration_minutes=5 * 480
+        )
+        if previous is not None:
+            plan_services.do_link(lead, predecessor=previous, successor=task)
+        resource_services.do_assign(lead, task=task, resource=person)
+        previous = task
+
+    context = browser.new_context(base_url=live_server.url, **PHONE)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    log_in(page, "lead", "secret-pass-1")
+    pages = [
+        f"/portfolios/{portfolio.pk}/",
+        f"/programs/{program.pk}/roadmap/",
+        f"/programs/{program.pk}/leveling/",
+        f"/projects/{project.pk}/plan/",
+        f"/projects/{project.pk}/gantt/",
+        f"/projects/{project.pk}/board/",
+        f"/projects/{project.pk}/team/",
+        "/resources/",
+        "/resources/metrics/",
+        "/timesheets/",
+    ]
+    too_wide = {}
+    for url in pages:
+        page.goto(url)
+        page.wait_for_load_state("networkidle")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 392:
+            too_wide[url] = width
+    context.close()
+    assert too_wide == {}
