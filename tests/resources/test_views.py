@@ -225,6 +225,8 @@ def test_approvals_page_query_count_does_not_grow_with_weeks(
         page = client.get(reverse("resources:approvals"))
     assert page.content.decode().count("Approve</button>") == 4
     assert "Dana Dev · week of 02 Mar 2026 · <strong>16 h</strong>" in page.content.decode()
+    # A 30-day task at 100 %: 40 h of it falls in each of these weeks.
+    assert page.content.decode().count("planned this week <strong>40 h</strong>") == 4
 
 
 def _submitted_weeks(pool, weeks):

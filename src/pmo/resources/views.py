@@ -625,6 +625,10 @@ class ApprovalsView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         sheets = list(selectors.timesheets_to_approve(self.request.user))
         grids = selectors.entry_grids(sheets)
+        planned = selectors.planned_in_week(sheets)
+        for sheet, grid in grids:
+            for row in grid["rows"]:
+                row["planned"] = planned.get((sheet.pk, row["assignment"].pk), 0)
         return super().get_context_data(
             grids=grids, form=DecisionForm(), section="approvals", **kwargs
         )

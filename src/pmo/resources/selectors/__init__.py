@@ -39,6 +39,7 @@ from .pool import (
 from .timesheets import (
     entry_grids,
     labour_actuals,
+    planned_in_week,
     timesheet_grid,
     timesheets_to_approve,
     visible_timesheets,
@@ -65,6 +66,7 @@ __all__ = [
     "labour_actuals",
     "leveling_runs",
     "metrics",
+    "planned_in_week",
     "pool",
     "rate_on",
     "resource_of",

@@ -111,6 +111,30 @@ def entry_grids(sheets: list[Timesheet]) -> list[tuple[Timesheet, dict]]:
     return out
 
 
+def planned_in_week(sheets: list[Timesheet]) -> dict[tuple[int, int], int]:
+    """``(sheet, assignment) -> minutes`` the plan puts in that sheet's week, spread
+    over the task's working days by the assignment's contour, as the heatmap does."""
+    from ..workload import Window
+    from .capacity import demand
+
+    if not sheets:
+        return {}
+    first = min(s.week_start for s in sheets)
+    window = Window(first, (max(s.week_start for s in sheets) - first).days + 7)
+    resources = list({s.resource_id: s.resource for s in sheets}.values())
+    per_assignment: dict[tuple[int, int], object] = {}
+    for row in demand(resources, window, soft=False):
+        if row.assignment_id is not None:
+            per_assignment[(row.resource_id, row.assignment_id)] = row.minutes
+    out = {}
+    for sheet in sheets:
+        i = window.index(sheet.week_start)
+        for (resource_id, assignment_id), minutes in per_assignment.items():
+            if resource_id == sheet.resource_id:
+                out[(sheet.pk, assignment_id)] = round(float(minutes[i : i + 7].sum()))
+    return out
+
+
 def timesheets_to_approve(user) -> QuerySet[Timesheet]:
     sheets = Timesheet.objects.filter(status=TimesheetStatus.SUBMITTED).select_related(
         "resource", "resource__org_unit"
