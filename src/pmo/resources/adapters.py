@@ -279,10 +279,6 @@ def load_problem(projects) -> LevelingProblem:
     )
 
 
-def _days(n: int) -> str:
-    return f"{n} working day{'' if n == 1 else 's'}"
-
-
 def preview(problem: LevelingProblem, result: LevelingResult) -> dict:
     """The leveling answer in the plan's words: moves, finish impact, what remains."""
     tasks, resources = problem.tasks, problem.resources
@@ -290,18 +286,19 @@ def preview(problem: LevelingProblem, result: LevelingResult) -> dict:
     for move in result.moves:
         task = tasks[move.activity]
         reason = []
+        waited = counted(move.resource_delay, "working day")
         if move.resource_delay and move.resource >= 0:
             blocking = ", ".join(tasks[b]["name"] for b in move.blocking[:3]) or "other work"
             reason.append(
-                f"waited {_days(move.resource_delay)} for {resources[move.resource].name}, "
+                f"waited {waited} for {resources[move.resource].name}, "
                 f"fully booked on {problem.dates[move.period]:%a %d %b %Y} by {blocking}"
             )
         elif move.resource_delay:
-            reason.append(f"delayed {_days(move.resource_delay)} to keep resources free")
+            reason.append(f"delayed {waited} to keep resources free")
         if move.precedence_delay and move.predecessor >= 0:
             reason.append(
                 f"follows '{tasks[move.predecessor]['name']}', which moved "
-                f"({_days(move.precedence_delay)})"
+                f"({counted(move.precedence_delay, 'working day')})"
             )
         new_start = problem.start_of(move.new_start)
         moves.append(

@@ -656,13 +656,9 @@ class ApprovalsView(LoginRequiredMixin, TemplateView):
         return redirect("resources:approvals")
 
     def _approve_selected(self, request, comment: str):
-        ids = {int(i) for i in request.POST.getlist("ids") if i.isdigit()}
-        sheets = list(
-            selectors.timesheets_to_approve(request.user)
-            .filter(pk__in=ids)
-            .select_related("resource")
-        )
-        if len(sheets) < len(ids):
+        ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+        sheets, missing = selectors.waiting_for(request.user, ids)
+        if missing:
             messages.error(request, "Some of the selected weeks no longer wait for you: reload.")
             return redirect("resources:approvals")
         try:

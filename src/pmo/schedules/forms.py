@@ -10,6 +10,9 @@ from .models import Calendar, CalendarException, ProjectSchedule, Task
 
 
 class DurationField(forms.CharField):
+    bare = "d"  # the unit of a number typed without one
+    noun = "duration"  # what the field holds, in error messages
+
     def __init__(self, *args, hours_per_day: int = 8, **kwargs):
         self.hours_per_day = hours_per_day
         super().__init__(*args, **kwargs)
@@ -24,27 +27,21 @@ class DurationField(forms.CharField):
         if not value:
             return 0
         try:
-            return parse_duration(value, self.hours_per_day)
+            return parse_duration(value, self.hours_per_day, bare=self.bare)
         except ValueError as error:
-            raise forms.ValidationError(str(error)) from error
+            raise forms.ValidationError(str(error).replace("duration", self.noun)) from error
 
 
 class WorkField(DurationField):
     """Effort in hours, as people count it ("80", "80h", "10d"); stored in minutes."""
 
+    bare = "h"
+    noun = "effort"
+
     def prepare_value(self, value):
         if isinstance(value, int):
             return f"{value / 60:g}h"
         return value
-
-    def to_python(self, value):
-        value = forms.CharField.to_python(self, value)
-        if not value:
-            return 0
-        try:
-            return parse_duration(value, self.hours_per_day, bare="h")
-        except ValueError as error:
-            raise forms.ValidationError(str(error).replace("duration", "effort")) from error
 
 
 class TaskForm(forms.ModelForm):

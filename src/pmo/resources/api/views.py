@@ -325,9 +325,7 @@ class TimesheetViewSet(viewsets.ReadOnlyModelViewSet):
         """Approve several submitted weeks in one transaction: all of them, or none."""
         body = BulkDecisionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        ids = set(body.validated_data["ids"])
-        sheets = list(selectors.timesheets_to_approve(request.user).filter(pk__in=ids))
-        missing = sorted(ids - {s.pk for s in sheets})
+        sheets, missing = selectors.waiting_for(request.user, body.validated_data["ids"])
         if missing:
             raise ValidationError({"ids": f"Not waiting for your approval: {missing}."})
         approved = services.do_approve_timesheets(

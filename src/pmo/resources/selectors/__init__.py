@@ -43,6 +43,7 @@ from .timesheets import (
     timesheet_grid,
     timesheets_to_approve,
     visible_timesheets,
+    waiting_for,
 )
 
 __all__ = [
@@ -75,4 +76,5 @@ __all__ = [
     "timesheet_grid",
     "timesheets_to_approve",
     "visible_timesheets",
+    "waiting_for",
 ]

@@ -92,15 +92,13 @@ def _selected_resources(
     *, portfolio=None, program=None, unit=None, role=None, q: str = ""
 ) -> list[Resource]:
     resources = pool().filter(is_active=True, kind__in=TIMED_KINDS)
-    if portfolio is not None:
-        resources = resources.filter(
-            Q(assignments__task__project__portfolio=portfolio)
-            | Q(bookings__project__portfolio=portfolio)
-        ).distinct()
-    if program is not None:
-        resources = resources.filter(
-            Q(assignments__task__project__program=program) | Q(bookings__project__program=program)
-        ).distinct()
+    # People with assigned or booked work in the portfolio, or in the program.
+    for scope, value in (("portfolio", portfolio), ("program", program)):
+        if value is not None:
+            resources = resources.filter(
+                Q(**{f"assignments__task__project__{scope}": value})
+                | Q(**{f"bookings__project__{scope}": value})
+            ).distinct()
     if unit is not None:
         resources = resources.filter(org_unit=unit)
     if role is not None:

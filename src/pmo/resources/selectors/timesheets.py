@@ -16,6 +16,8 @@ from ..models import (
     Timesheet,
     TimesheetEntry,
 )
+from ..workload import Window
+from .capacity import demand
 from .pool import can_manage_pool
 
 # --- timesheets -----------------------------------------------------------------------
@@ -114,25 +116,29 @@ def entry_grids(sheets: list[Timesheet]) -> list[tuple[Timesheet, dict]]:
 def planned_in_week(sheets: list[Timesheet]) -> dict[tuple[int, int], int]:
     """``(sheet, assignment) -> minutes`` the plan puts in that sheet's week, spread
     over the task's working days by the assignment's contour, as the heatmap does."""
-    from ..workload import Window
-    from .capacity import demand
-
     if not sheets:
         return {}
     first = min(s.week_start for s in sheets)
     window = Window(first, (max(s.week_start for s in sheets) - first).days + 7)
     resources = list({s.resource_id: s.resource for s in sheets}.values())
-    per_assignment: dict[tuple[int, int], object] = {}
+    by_person = defaultdict(list)  # resource -> [(assignment, minutes per day)]
     for row in demand(resources, window, soft=False):
         if row.assignment_id is not None:
-            per_assignment[(row.resource_id, row.assignment_id)] = row.minutes
+            by_person[row.resource_id].append((row.assignment_id, row.minutes))
     out = {}
     for sheet in sheets:
         i = window.index(sheet.week_start)
-        for (resource_id, assignment_id), minutes in per_assignment.items():
-            if resource_id == sheet.resource_id:
-                out[(sheet.pk, assignment_id)] = round(float(minutes[i : i + 7].sum()))
+        for assignment_id, minutes in by_person[sheet.resource_id]:
+            out[(sheet.pk, assignment_id)] = round(float(minutes[i : i + 7].sum()))
     return out
+
+
+def waiting_for(user, ids) -> tuple[list[Timesheet], list[int]]:
+    """The timesheets among ``ids`` that wait for ``user``'s approval, and the ids that
+    do not (unknown, not submitted, or someone else's to approve), sorted."""
+    ids = set(ids)
+    sheets = list(timesheets_to_approve(user).filter(pk__in=ids))
+    return sheets, sorted(ids - {s.pk for s in sheets})
 
 
 def timesheets_to_approve(user) -> QuerySet[Timesheet]:
