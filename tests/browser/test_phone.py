@@ -27,7 +27,12 @@ pytestmark = [
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
 
-def test_pages_fit_a_phone_screen(browser, live_server):
+TASKS = ("Discovery workshop", "Architecture and design", "Build the API")
+
+
+@pytest.fixture
+def plan():
+    """A program with a three-task plan, its lead (a PMO admin) assigned to every task."""
     portfolio = Portfolio.objects.create(code="ETP", name="Enterprise Transformation")
     program = Program.objects.create(portfolio=portfolio, code="DCX", name="Digital experience")
     project = Project.objects.create(
@@ -41,7 +46,7 @@ def test_pages_fit_a_phone_screen(browser, live_server):
     Membership.objects.create(user=lead, role=Role.PMO_ADMIN)
     person = Resource.objects.create(kind="person", name="Dana Developer", user=lead)
     previous = None
-    for name in ("Discovery workshop", "Architecture and design", "Build the API"):
+    for name in TASKS:
         task, _ = plan_services.do_create_task(
             lead, project=project, name=name, duration_minutes=5 * 480
         )
@@ -49,11 +54,20 @@ def test_pages_fit_a_phone_screen(browser, live_server):
             plan_services.do_link(lead, predecessor=previous, successor=task)
         resource_services.do_assign(lead, task=task, resource=person)
         previous = task
+    return portfolio, program, project
 
+
+def _phone_page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, **PHONE)
     page = context.new_page()
     page.set_default_timeout(10_000)
     log_in(page, "lead", "secret-pass-1")
+    return context, page
+
+
+def test_pages_fit_a_phone_screen(browser, live_server, plan):
+    portfolio, program, project = plan
+    context, page = _phone_page(browser, live_server)
     pages = [
         f"/portfolios/{portfolio.pk}/",
         f"/programs/{program.pk}/roadmap/",
@@ -75,3 +89,25 @@ def test_pages_fit_a_phone_screen(browser, live_server):
             too_wide[url] = width
     context.close()
     assert too_wide == {}
+
+
+def test_the_gantt_on_a_phone_shows_task_names_beside_the_chart(browser, live_server, plan):
+    # At its desktop width of 640 px the table took the whole phone: no chart, and no
+    # rows drawn at all.
+    _portfolio, _program, project = plan
+    context, page = _phone_page(browser, live_server)
+    page.goto(f"/projects/{project.pk}/gantt/")
+    page.wait_for_function("window.__ganttReadyMs !== undefined")
+    sizes = page.evaluate(
+        """() => {
+        const width = (selector) => document.querySelector(selector).getBoundingClientRect().width;
+        return {gantt: width(".gantt"), grid: width(".gantt-grid"), chart: width(".gantt-chart")};
+    }"""
+    )
+    names = page.locator(".gantt-grid-rows .gantt-row:not([hidden]) .gantt-name").all_inner_texts()
+    start_shown = page.locator(".gantt-head-row .gantt-c-start").is_visible()
+    context.close()
+    assert sizes["grid"] <= 0.42 * sizes["gantt"]
+    assert sizes["chart"] >= 0.55 * sizes["gantt"]
+    assert names[:3] == list(TASKS)
+    assert not start_shown  # dates are in each bar's tooltip

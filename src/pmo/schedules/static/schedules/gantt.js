@@ -247,6 +247,9 @@ function el(tag, className, attrs = {}) {
   return node;
 }
 
+/** Below this width (a phone) the table shows the task names only; see gantt.css. */
+const NARROW = 720;
+
 const COLUMNS = [
   ["wbs", "WBS"], ["name", "Task name"], ["start", "Start"], ["finish", "Finish"],
   ["dur", "Duration"], ["float", "Total float"],
@@ -596,6 +599,7 @@ export class Gantt {
     });
     this.splitter.addEventListener("pointermove", (e) => {
       if (!start) return;
+      this.gridSizedByUser = true;
       const max = this.element.clientWidth - 160;
       const width = Math.max(120, Math.min(max, start.width + e.clientX - start.x));
       this.element.style.setProperty("--gantt-grid-width", `${width}px`);
@@ -607,8 +611,27 @@ export class Gantt {
     this.splitter.addEventListener("pointercancel", stop);
   }
 
+  /**
+   * On a narrow screen the table starts at 40 % of the width, so that the chart keeps
+   * the rest (at its desktop width of 640 px it left a phone no chart at all). A width
+   * set with the splitter stays.
+   */
+  #fitGrid() {
+    if (this.gridSizedByUser) return;
+    const width = this.element.clientWidth;
+    if (width && width < NARROW) {
+      const grid = `${Math.max(120, Math.round(width * 0.4))}px`;
+      if (this.element.style.getPropertyValue("--gantt-grid-width") !== grid) {
+        this.element.style.setProperty("--gantt-grid-width", grid);
+      }
+    } else {
+      this.element.style.removeProperty("--gantt-grid-width");
+    }
+  }
+
   /** Canvas back-stores follow the viewport size and the device pixel ratio. */
   #resize() {
+    this.#fitGrid();
     const dpr = window.devicePixelRatio || 1;
     const w = this.scroller.clientWidth;
     const h = this.scroller.clientHeight;
