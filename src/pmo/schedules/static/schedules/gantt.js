@@ -558,8 +558,9 @@ export class Gantt {
     s.addEventListener("pointermove", (e) => this.#onPointerMove(e));
     s.addEventListener("pointerup", (e) => this.#onPointerUp(e));
     s.addEventListener("pointercancel", () => this.#cancelDrag());
-    s.addEventListener("pointerleave", () => {
-      if (this.drag) return;
+    s.addEventListener("pointerleave", (e) => {
+      // A finger "leaves" as it lifts: that must not hide the tooltip a tap showed.
+      if (this.drag || e.pointerType !== "mouse") return;
       this.hover = -1;
       this.#hideTooltip();
       this.#requestDraw();
@@ -1533,6 +1534,13 @@ export class Gantt {
     const {hit} = press;
     this.selectedLink = hit.kind === "link" ? hit.k : -1;
     if (hit.i >= 0) this.#select(hit.i);
+    // A finger does not hover: a tap on a bar shows what hovering would (on a phone
+    // the table has no date columns), and a tap elsewhere hides it.
+    if (e.pointerType !== "mouse") {
+      const onBar = hit.kind === "bar" || hit.kind === "resize" || hit.kind === "handle";
+      if (onBar) this.#showTooltip(hit.i, e.clientX, e.clientY);
+      else this.#hideTooltip();
+    }
     this.#requestDraw();
   }
 
