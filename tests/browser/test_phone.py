@@ -119,3 +119,28 @@ def test_the_gantt_on_a_phone_shows_task_names_beside_the_chart(browser, live_se
     assert names[:3] == list(TASKS)
     assert not start_shown
     assert TASKS[0] in tip and "Start" in tip and "Total float" in tip
+
+
+def test_a_board_card_moves_by_its_column_picker_and_a_refusal_is_said(browser, live_server, plan):
+    # Dragging needs a mouse (and a steady finger on a phone): each card also has a
+    # picker of the other columns.
+    _portfolio, _program, project = plan
+    context, page = _phone_page(browser, live_server)
+    page.goto(f"/projects/{project.pk}/board/")
+    card = page.locator("[data-card]", has_text=TASKS[0])
+    card.get_by_label(f"Move {TASKS[0]} to").select_option("in_progress")
+    moved = page.locator("[data-column=in_progress] [data-card]", has_text=TASKS[0])
+    moved.wait_for()
+    # A column the server refuses (here: one that does not exist) is said, and the
+    # card stays where it is.
+    picker = page.locator("[data-column=in_progress]").get_by_label(f"Move {TASKS[0]} to")
+    picker.evaluate("select => { select.options[0].value = 'archived'; }")
+    picker.select_option(index=0)
+    alert = page.locator("#board-error")
+    alert.wait_for(state="visible")
+    message = alert.inner_text()
+    page.wait_for_load_state("networkidle")
+    still = page.locator("[data-column=in_progress] [data-card]", has_text=TASKS[0]).count()
+    context.close()
+    assert message == "Unknown board column 'archived'."
+    assert still == 1
