@@ -78,3 +78,17 @@ def test_scale_builds_a_large_portfolio(db):
     assert summary.programs == 8
     # Approved proposals of the intake demo become projects too, with their own codes.
     assert Project.objects.filter(code__startswith="PRJ-").count() == 60
+
+
+def test_demo_plans_list_each_phases_tasks_in_the_order_they_start(db):
+    # As a planner lays a plan out; random links used to leave tasks listed after
+    # ones that start later ("2.7" starting after "2.8").
+    from pmo.schedules.models import Task
+
+    build_demo(seed=5, as_of=AS_OF, plan_size=(20, 40), apps=["pmo.schedules"])
+    rows = Task.objects.filter(parent__isnull=False, is_milestone=False).order_by("sort_key")
+    starts: dict[int, list] = {}
+    for parent, start in rows.values_list("parent_id", "start"):
+        starts.setdefault(parent, []).append(start)
+    assert len(starts) >= 5 * 24
+    assert all(dates == sorted(dates) for dates in starts.values())

@@ -188,7 +188,29 @@ def build_plan(project, rng: random.Random, as_of: dt.date, *, size: int) -> int
         project.save(update_fields=["planned_finish"])
     _slip(rng, created)
     _progress(project, settings, as_of)
+    if _order_by_start(project):
+        plan_services.reschedule(project)  # outline numbers follow the new positions
     return len(phases) + len(created)
+
+
+def _order_by_start(project) -> bool:
+    """Number each phase's tasks in the order they start, its milestone last, as a
+    planner lays a plan out (random links left some listed after later ones). Returns
+    whether any position changed."""
+    rows = Task.objects.filter(project=project, parent__isnull=False).values_list(
+        "pk", "parent_id", "start", "is_milestone", "position"
+    )
+    by_phase: dict[int, list[tuple]] = {}
+    for row in rows:
+        by_phase.setdefault(row[1], []).append(row)
+    moved = []
+    for siblings in by_phase.values():
+        siblings.sort(key=lambda r: (r[3], r[2], r[4]))  # milestones last, then by start
+        for position, (pk, _parent, _start, _milestone, old) in enumerate(siblings, start=1):
+            if position != old:
+                moved.append(Task(pk=pk, position=position))
+    Task.objects.bulk_update(moved, ["position"], batch_size=1000)
+    return bool(moved)
 
 
 def _capture_baseline(project) -> None:
