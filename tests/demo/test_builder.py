@@ -85,10 +85,16 @@ def test_demo_plans_list_each_phases_tasks_in_the_order_they_start(db):
     # ones that start later ("2.7" starting after "2.8").
     from pmo.schedules.models import Task
 
-    build_demo(seed=5, as_of=AS_OF, plan_size=(20, 40), apps=["pmo.schedules"])
+    build_demo(seed=5, projects=6, as_of=AS_OF, plan_size=(150, 200), apps=["pmo.schedules"])
     rows = Task.objects.filter(parent__isnull=False, is_milestone=False).order_by("sort_key")
     starts: dict[int, list] = {}
-    for parent, start in rows.values_list("parent_id", "start"):
+    increments: dict[tuple[int, str], list[int]] = {}
+    for parent, start, name in rows.values_list("parent_id", "start", "name"):
         starts.setdefault(parent, []).append(start)
-    assert len(starts) >= 5 * 24
+        base, _, number = name.partition(" – increment ")
+        increments.setdefault((parent, base), []).append(int(number or 1))
+    assert len(starts) >= 5 * 6
     assert all(dates == sorted(dates) for dates in starts.values())
+    # "Design – increment 3" never comes before "Design – increment 2".
+    assert any(len(numbers) > 1 for numbers in increments.values())
+    assert all(numbers == list(range(1, len(numbers) + 1)) for numbers in increments.values())

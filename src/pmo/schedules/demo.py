@@ -76,6 +76,9 @@ MILESTONES = {
 }
 
 
+_INCREMENT = " – increment "
+
+
 def _work_packages(rng: random.Random, phase: str, names: list[str], target: int) -> list[str]:
     """Repeat a phase's activities over increments so big projects get big plans."""
     if target <= len(names):
@@ -84,9 +87,12 @@ def _work_packages(rng: random.Random, phase: str, names: list[str], target: int
     out = []
     for r in range(rounds):
         for name in names:
-            out.append(name if r == 0 else f"{name} – increment {r + 1}")
-    rng.shuffle(out[len(names) :])
-    return out[:target]
+            out.append(name if r == 0 else f"{name}{_INCREMENT}{r + 1}")
+    # Which repeats a partial last round keeps varies (their numbers are put in date
+    # order once the plan is scheduled: see _order_by_start).
+    later = out[len(names) :]
+    rng.shuffle(later)
+    return out[: len(names)] + later[: max(0, target - len(names))]
 
 
 def build(ctx) -> None:
@@ -195,10 +201,11 @@ def build_plan(project, rng: random.Random, as_of: dt.date, *, size: int) -> int
 
 def _order_by_start(project) -> bool:
     """Number each phase's tasks in the order they start, its milestone last, as a
-    planner lays a plan out (random links left some listed after later ones). Returns
-    whether any position changed."""
+    planner lays a plan out (random links left some listed after later ones), and
+    number the increments of an activity in that order too. Returns whether any
+    position changed."""
     rows = Task.objects.filter(project=project, parent__isnull=False).values_list(
-        "pk", "parent_id", "start", "is_milestone", "position"
+        "pk", "parent_id", "start", "is_milestone", "position", "name"
     )
     by_phase: dict[int, list[tuple]] = {}
     for row in rows:
@@ -206,10 +213,14 @@ def _order_by_start(project) -> bool:
     moved = []
     for siblings in by_phase.values():
         siblings.sort(key=lambda r: (r[3], r[2], r[4]))  # milestones last, then by start
-        for position, (pk, _parent, _start, _milestone, old) in enumerate(siblings, start=1):
-            if position != old:
-                moved.append(Task(pk=pk, position=position))
-    Task.objects.bulk_update(moved, ["position"], batch_size=1000)
+        seen: dict[str, int] = {}
+        for position, (pk, _parent, _start, _milestone, old, name) in enumerate(siblings, start=1):
+            base = name.split(_INCREMENT)[0]
+            seen[base] = seen.get(base, 0) + 1
+            renamed = base if seen[base] == 1 else f"{base}{_INCREMENT}{seen[base]}"
+            if position != old or renamed != name:
+                moved.append(Task(pk=pk, position=position, name=renamed))
+    Task.objects.bulk_update(moved, ["position", "name"], batch_size=1000)
     return bool(moved)
 
 
