@@ -101,7 +101,11 @@ def test_the_gantt_on_a_phone_shows_task_names_beside_the_chart(browser, live_se
     sizes = page.evaluate(
         """() => {
         const width = (selector) => document.querySelector(selector).getBoundingClientRect().width;
-        return {gantt: width(".gantt"), grid: width(".gantt-grid"), chart: width(".gantt-chart")};
+        const toolbar = document.querySelector(".gantt-toolbar").getBoundingClientRect().height;
+        return {
+            gantt: width(".gantt"), grid: width(".gantt-grid"), chart: width(".gantt-chart"),
+            toolbar,
+        };
     }"""
     )
     names = page.locator(".gantt-grid-rows .gantt-row:not([hidden]) .gantt-name").all_inner_texts()
@@ -116,6 +120,7 @@ def test_the_gantt_on_a_phone_shows_task_names_beside_the_chart(browser, live_se
     context.close()
     assert sizes["grid"] <= 0.42 * sizes["gantt"]
     assert sizes["chart"] >= 0.55 * sizes["gantt"]
+    assert sizes["toolbar"] <= 110  # two lines of buttons and the status (was 3 + status)
     assert names[:3] == list(TASKS)
     assert not start_shown
     assert TASKS[0] in tip and "Start" in tip and "Total float" in tip
