@@ -149,3 +149,13 @@ def test_a_board_card_moves_by_its_column_picker_and_a_refusal_is_said(browser, 
     context.close()
     assert message == "Unknown board column 'archived'."
     assert still == 1
+
+
+def test_the_capacity_heatmap_starts_on_a_phones_first_screen(browser, live_server, plan):
+    # Ten full-height filter fields pushed the first row of the heatmap below the fold.
+    context, page = _phone_page(browser, live_server)
+    page.goto("/resources/")
+    first_row = page.locator(".heat-wrap tbody tr").first
+    top = first_row.evaluate("row => row.getBoundingClientRect().top")
+    context.close()
+    assert top < PHONE["viewport"]["height"]
