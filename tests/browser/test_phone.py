@@ -157,5 +157,11 @@ def test_the_capacity_heatmap_starts_on_a_phones_first_screen(browser, live_serv
     page.goto("/resources/")
     first_row = page.locator(".heat-wrap tbody tr").first
     top = first_row.evaluate("row => row.getBoundingClientRect().top")
+    # The filters are folded, a tap away.
+    rows_field = page.get_by_label("Rows")
+    folded = not rows_field.is_visible()
+    page.get_by_text("Filters", exact=True).tap()
+    rows_field.wait_for(state="visible")
     context.close()
     assert top < PHONE["viewport"]["height"]
+    assert folded
