@@ -50,6 +50,12 @@ def _error_text(error: ValidationError) -> str:
 # --- capacity heatmap -----------------------------------------------------------------
 
 
+def _heatmap_scopes(user) -> dict:
+    """What the heatmap's "Work in" and "People in" filters offer: the user's portfolios
+    and programs (the page and its Excel export must offer the same)."""
+    return {"portfolios": visible_portfolios(user), "programs": visible_programs(user)}
+
+
 class HeatmapView(LoginRequiredMixin, TemplateView):
     template_name = "resources/heatmap.html"
 
@@ -59,10 +65,7 @@ class HeatmapView(LoginRequiredMixin, TemplateView):
         return [self.template_name]
 
     def get_context_data(self, **kwargs):
-        scopes = {
-            "portfolios": visible_portfolios(self.request.user),
-            "programs": visible_programs(self.request.user),
-        }
+        scopes = _heatmap_scopes(self.request.user)
         form = HeatmapForm(self.request.GET or None, **scopes)
         params = form.params(timezone.localdate())
         # The controls show what is on screen, defaults included (which weeks, and so on).
@@ -88,11 +91,7 @@ class HeatmapExportView(LoginRequiredMixin, View):
 
         from .exports import heatmap_workbook
 
-        form = HeatmapForm(
-            request.GET or None,
-            portfolios=visible_portfolios(request.user),
-            programs=visible_programs(request.user),
-        )
+        form = HeatmapForm(request.GET or None, **_heatmap_scopes(request.user))
         params = form.params(timezone.localdate())
         heat = selectors.heatmap(**params)
         response = HttpResponse(

@@ -202,8 +202,8 @@ def build_plan(project, rng: random.Random, as_of: dt.date, *, size: int) -> int
 def _order_by_start(project) -> bool:
     """Number each phase's tasks in the order they start, its milestone last, as a
     planner lays a plan out (random links left some listed after later ones), and
-    number the increments of an activity in that order too. Returns whether any
-    position changed."""
+    number the increments of an activity in that order too. Returns whether any task
+    changed (its position, or its name)."""
     rows = Task.objects.filter(project=project, parent__isnull=False).values_list(
         "pk", "parent_id", "start", "is_milestone", "position", "name"
     )
