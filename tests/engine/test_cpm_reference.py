@@ -481,3 +481,34 @@ def test_chain_of_milestones_and_tasks(n):
     res = run_minutes(n, links, dur)
     assert res.project_finish == sum(dur)
     assert res.critical.all()
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_flat_forward_pass_equals_the_general_one(seed):
+    # Without constraints or progress the forward pass walks the links as one flat
+    # loop; a constraint that changes nothing (start no earlier than the project start)
+    # sends the same network through the general pass, which must agree on every date.
+    rng = np.random.default_rng(seed)
+    n, m = 400, 1200
+    a, b = rng.integers(0, n, m), rng.integers(0, n, m)
+    keep = a != b
+    pred, succ = np.minimum(a, b)[keep], np.maximum(a, b)[keep]
+    perm = rng.permutation(n)
+    k = pred.shape[0]
+    net = compile_network(
+        perm[pred], perm[succ], n=n, link_type=rng.integers(0, 4, k),
+        lag=rng.integers(-600, 3000, k), lag_kind=rng.integers(0, 4, k),
+    )  # fmt: skip
+    dur = rng.integers(0, 2400, n)
+    start = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+    kwargs = {"calendars": [Calendar.standard()], "start": start}
+    flat = schedule(net, Activities(duration=dur), **kwargs)
+    ctype = np.zeros(n, dtype=np.int8)
+    ctype[0] = Constraint.SNET
+    cdate = [start] + [None] * (n - 1)
+    general = schedule(
+        net, Activities(duration=dur, constraint=ctype, constraint_date=cdate), **kwargs
+    )
+    assert as_table(flat) == as_table(general)
+    assert flat.critical.tolist() == general.critical.tolist()
+    assert flat.project_finish == general.project_finish

@@ -18,7 +18,7 @@ from pmo.engine.network import (
 
 def _links_of(net):
     """The network's links as a set of (pred position, succ position, type, lag, kind)."""
-    pred = net.order[net.pred_of_links()]
+    pred = net.order[net.pred]
     succ = net.order[net.succ]
     return {
         (int(p), int(s), int(t), int(g), int(k))

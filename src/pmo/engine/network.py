@@ -96,6 +96,9 @@ class Network:
         Links leaving label ``k`` are CSR entries ``succ_ptr[k]:succ_ptr[k+1]``.
     succ : ndarray of int32, shape (m,)
         Successor label of each CSR link.
+    pred : ndarray of int32, shape (m,)
+        Predecessor label of each CSR link (non-decreasing), so that a pass can walk
+        the links as one flat loop.
     link_type : ndarray of int8, shape (m,)
         :class:`LinkType` of each CSR link.
     lag : ndarray of int32, shape (m,)
@@ -110,6 +113,7 @@ class Network:
     rank: NDArray[np.int32]
     succ_ptr: I64
     succ: NDArray[np.int32]
+    pred: NDArray[np.int32]
     link_type: NDArray[np.int8]
     lag: NDArray[np.int32]
     lag_kind: NDArray[np.int8]
@@ -118,10 +122,6 @@ class Network:
     def m(self) -> int:
         """Number of links."""
         return int(self.succ.shape[0])
-
-    def pred_of_links(self) -> NDArray[np.int32]:
-        """Predecessor label of each CSR link (expanded from ``succ_ptr``)."""
-        return np.repeat(np.arange(self.n, dtype=np.int32), np.diff(self.succ_ptr))
 
     def to_labels(self, values: ArrayLike) -> NDArray:
         """Reorder per-activity values from caller positions to labels (last axis)."""
@@ -334,12 +334,12 @@ def _compile(n, pred, succ, ltype, lag, lkind, rec, out, two):  # pragma: no cov
     """CSR by label in topological order into ``out``, or an error code.
 
     ``rec`` is scratch of shape ``(m,)``; ``out`` holds the per-link outputs
-    (successor, type, lag, kind), all allocated by the caller: numpy asks the kernel
+    (successor, type, lag, kind, predecessor), all allocated by the caller: numpy asks the kernel
     for huge pages for large arrays, which saves a page fault per 4 KiB.
     Returns ``(code, where, order, rank, ptr)``: code 1 is a bad link (``where`` = its
     position), code 2 a cycle (``where`` = how many activities could be ordered).
     """
-    out_succ, out_type, out_lag, out_kind = out
+    out_succ, out_type, out_lag, out_kind, out_pred = out
     order = np.empty(n + 1, dtype=np.int32)  # one spare slot for the count-down
     rank = np.empty(n, dtype=np.int32)
     out_ptr = np.empty(n + 1, dtype=np.int64)
@@ -389,6 +389,7 @@ def _compile(n, pred, succ, ltype, lag, lkind, rec, out, two):  # pragma: no cov
                 out_type[jj] = (word >> 30) & 3
                 out_kind[jj] = (word >> 28) & 3
                 out_lag[jj] = word >> 32
+                out_pred[jj] = h
                 e += 1
         for jj in range(first, j):
             # Without a branch (a third of the links free their successor, at random):
@@ -555,10 +556,11 @@ def compile_network(
         np.empty(m, dtype=np.int8),
         np.empty(m, dtype=np.int32),
         np.empty(m, dtype=np.int8),
+        np.empty(m, dtype=np.int32),
     )
     code, where, order, rank, ptr = _compile(n, p, s, lt, lg, lk, rec, out, two_threads(n))
     del rec
-    csr_succ, csr_type, csr_lag, csr_kind = out
+    csr_succ, csr_type, csr_lag, csr_kind, csr_pred = out
     if code == 1:
         for name, arr, hi in (("pred", p, n), ("succ", s, n), ("link_type", lt, 4)):
             bad = np.flatnonzero((arr < 0) | (arr >= hi))
@@ -579,6 +581,7 @@ def compile_network(
         rank=rank,
         succ_ptr=ptr,
         succ=csr_succ,
+        pred=csr_pred,
         link_type=csr_type,
         lag=csr_lag,
         lag_kind=csr_kind,

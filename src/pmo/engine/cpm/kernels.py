@@ -247,19 +247,78 @@ def forward(net, act, sc, cs, early, req, flag):  # pragma: no cover - compiled
     ``early`` and ``req`` are flat: ``[2 * u]`` is activity ``u``'s start, ``[2 * u +
     1]`` its finish. Requirements are pushed along links into ``req``, scratch of the
     caller's (fresh memory costs page faults). The loop over links only adds: the
-    common case (working model, ASAP/ALAP, not started, working or percent lag) is
-    spelled out without branches on the link type, and everything else is an outlined
-    call (see :mod:`pmo.engine.outline`), which keeps the loop in registers.
+    common case (working model, working or percent lag) is spelled out without
+    branches on the link type, and everything else is an outlined call (see
+    :mod:`pmo.engine.outline`), which keeps the loop in registers.
     """
-    ptr, succ, ltype, lag, lkind, _lcal = net
     dur, ctype, state = act[0], act[3], act[8]
     n = dur.shape[0]
-    m = succ.shape[0]
-    ctx = stash((net, act, sc, cs, flag))
     lo = max(sc[START], sc[STATUS])
     for i in range(n):
         req[2 * i] = lo
         req[2 * i + 1] = NEG
+    plain = sc[MODE] == WORKING
+    for i in range(n):
+        if ctype[i] > ALAP or state[i] != NOT_STARTED:
+            plain = False
+            break
+    if plain:
+        return _forward_plain(net, act, sc, cs, early, req, flag)
+    return _forward_any(net, act, sc, cs, early, req, flag)
+
+
+@njit(cache=True)
+def _forward_plain(net, act, sc, cs, early, req, flag):  # pragma: no cover - compiled
+    """:func:`forward` of a working-model network with neither constraints nor progress.
+
+    Then an activity's dates follow from its requirements by two additions, cheap
+    enough to redo for each of its links: the links are one flat loop (100,000
+    activities 2.1 -> 1.5 ms), with no loop per activity whose exit the CPU cannot
+    predict. The dates are written in a second, sequential loop.
+    """
+    _ptr, succ, ltype, lag, lkind, _lcal, pred = net
+    dur = act[0]
+    n = dur.shape[0]
+    m = succ.shape[0]
+    ctx = stash((net, act, sc, cs, flag))
+    for e in range(m):
+        if e + PREFETCH < m:
+            prefetch(req, 2 * (succ[e + PREFETCH] & INDEX))
+        t = ltype[e]
+        if t < 0:
+            continue
+        u = pred[e] & INDEX
+        du = dur[u]
+        s = max(req[2 * u], req[2 * u + 1] - du)
+        f = s + du
+        kind = lkind[e]
+        v = succ[e] & INDEX
+        if (kind & 1) == 0:
+            g = np.int64(lag[e])
+            lv = g if kind == 0 else _pct(g, du)
+            r = (s if t & 1 else f) + lv
+        else:
+            r = _require_out(e, t, kind, du, v, s, f, ctx)
+        x = 2 * v + (t >> 1)
+        req[x] = max(req[x], r)
+    latest = NEG
+    for u in range(n):
+        du = dur[u]
+        s = max(req[2 * u], req[2 * u + 1] - du)
+        early[2 * u] = s
+        early[2 * u + 1] = s + du
+        latest = max(latest, s + du)
+    return latest
+
+
+@njit(cache=True)
+def _forward_any(net, act, sc, cs, early, req, flag):  # pragma: no cover - compiled
+    """:func:`forward` in general: a loop per activity, placing it before its links."""
+    ptr, succ, ltype, lag, lkind, _lcal, _pred = net
+    dur, ctype, state = act[0], act[3], act[8]
+    n = dur.shape[0]
+    m = succ.shape[0]
+    ctx = stash((net, act, sc, cs, flag))
     working = sc[MODE] == WORKING
     latest = NEG
     for u in range(n):
@@ -409,7 +468,7 @@ def _walk(net, act, sc, cs, finish, early, late, fl, floats, flag, what):  # pra
     in :func:`forward`.
     """
     literally(what)
-    ptr, succ, ltype, lag, lkind, _lcal = net
+    ptr, succ, ltype, lag, lkind, _lcal, _pred = net
     dur, ctype, dline, state = act[0], act[3], act[5], act[8]
     n = dur.shape[0]
     ctx = stash((net, act, sc, cs, flag))
@@ -515,7 +574,7 @@ def _remaining_start(v, efv, act, sc, cs, flag):  # pragma: no cover - compiled
 @njit(cache=True)
 def longest_path(net, act, sc, cs, finish, early, flag):  # pragma: no cover - compiled
     """Activities on a chain of driving links ending at the project's early finish."""
-    ptr, succ, ltype, lag, lkind, lcal = net
+    ptr, succ, ltype, lag, lkind, lcal, _pred = net
     dur, state = act[0], act[8]
     n = dur.shape[0]
     on = np.zeros(n, dtype=np.bool_)
@@ -573,7 +632,7 @@ def _drives(v, t, r, esv, efv, act, sc, cs, flag):  # pragma: no cover - compile
 def alap(net, act, sc, cs, finish, early, late, sched, flag):  # pragma: no cover - compiled
     """Scheduled dates: early ones, except ALAP activities pushed as late as their
     successors' scheduled dates allow (never past their late dates)."""
-    ptr, succ, ltype, lag, lkind, lcal = net
+    ptr, succ, ltype, lag, lkind, lcal, _pred = net
     dur, ctype, state = act[0], act[3], act[8]
     n = dur.shape[0]
     for u in range(n - 1, -1, -1):

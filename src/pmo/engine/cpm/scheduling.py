@@ -403,7 +403,8 @@ def _links(
     progress: bool,
     retained_logic: bool,
 ) -> tuple[NDArray, ...]:
-    """Per-link arrays for the kernels: type (-1 when disabled), lag, kind, lag calendar."""
+    """Per-link arrays for the kernels: CSR pointers and successors, type (-1 when
+    disabled), lag, kind, lag calendar and predecessors."""
     ltype = network.link_type
     lkind = network.lag_kind
     if progress:
@@ -422,12 +423,12 @@ def _links(
             lkind = np.where(lkind == LagKind.PERCENT_ELAPSED, LagKind.PERCENT, lkind)
             lkind = lkind.astype(np.int8)
     elif lag_calendar == "predecessor":
-        lcal = act[2][network.pred_of_links()]
+        lcal = act[2][network.pred]
     elif lag_calendar == "successor":
         lcal = act[2][network.succ]
     else:
         lcal = np.zeros(network.m, dtype=np.int32)
-    return (network.succ_ptr, network.succ, ltype, network.lag, lkind, lcal)
+    return (network.succ_ptr, network.succ, ltype, network.lag, lkind, lcal, network.pred)
 
 
 def schedule(

@@ -123,7 +123,7 @@ def _forward(net, act, sc, cs, d, lanes_d, early, req, fin, flag):
     ``u``; ``req`` likewise holds the start and finish requirements. Rows are picked
     by index, not by choosing between arrays, which would cost reference counting.
     """
-    ptr, succ, ltype, lag, lkind, lcal = net
+    ptr, succ, ltype, lag, lkind, lcal, _pred = net
     cal, ctype, ctime, dline, astart, afinish, state = act[2:]
     n = d.shape[0]
     links = succ.shape[0]
@@ -195,7 +195,7 @@ def _backward(net, act, sc, cs, d, lanes_d, early, late, fin, hi, live, threshol
     Only total float is needed, so free float (half the link work of
     kernels.backward) is not computed. ``hi[0]``, ``hi[1]``: start and finish limits.
     """
-    ptr, succ, ltype, lag, lkind, lcal = net
+    ptr, succ, ltype, lag, lkind, lcal, _pred = net
     cal, ctype, ctime, dline, astart, afinish, state = act[2:]
     n = d.shape[0]
     working = sc[MODE] == WORKING
