@@ -165,3 +165,30 @@ def test_the_capacity_heatmap_starts_on_a_phones_first_screen(browser, live_serv
     context.close()
     assert top < PHONE["viewport"]["height"]
     assert folded
+
+
+def test_the_menu_on_a_phone_shows_the_current_page(browser, live_server, plan):
+    # The menu is one line that scrolls sideways; "Resources" lay past the screen's edge,
+    # so a phone showed no sign of where it was.
+    context, page = _phone_page(browser, live_server)
+    page.goto("/resources/")
+    menu = page.locator(".topbar nav > ul").first
+    box = menu.bounding_box()
+    link = menu.get_by_role("link", name="Resources", exact=True).bounding_box()
+    faded = menu.get_attribute("class")
+    page.goto("/dashboard/")
+    faded_at_start = menu.get_attribute("class")
+    context.close()
+    assert box["x"] <= link["x"] and link["x"] + link["width"] <= box["x"] + box["width"]
+    assert set(faded.split()) == {"more-left", "more-right"}
+    assert faded_at_start.split() == ["more-right"]
+
+
+def test_the_menu_on_a_desktop_is_not_faded(browser, live_server, plan):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    log_in(page, "lead", "secret-pass-1")
+    page.goto("/resources/")
+    classes = page.locator(".topbar nav > ul").first.get_attribute("class")
+    context.close()
+    assert not classes
