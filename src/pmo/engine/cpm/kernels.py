@@ -274,7 +274,8 @@ def _forward_plain(net, act, sc, cs, early, req, flag):  # pragma: no cover - co
     Then an activity's dates follow from its requirements by two additions, cheap
     enough to redo for each of its links: the links are one flat loop (100,000
     activities 2.1 -> 1.5 ms), with no loop per activity whose exit the CPU cannot
-    predict. The dates are written in a second, sequential loop.
+    predict. The dates are written in a second, sequential loop. The push along a link
+    is spelled out as in :func:`_forward_any`: as a shared helper it took 1.6 -> 2.4 ms.
     """
     _ptr, succ, ltype, lag, lkind, _lcal, pred = net
     dur = act[0]
