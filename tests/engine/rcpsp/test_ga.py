@@ -13,11 +13,12 @@ from pmo.engine.rcpsp import (
     Instance,
     check_schedule,
     genetic_algorithm,
+    parallel_sgs,
     parse_sm,
     rule_schedule,
     serial_sgs,
 )
-from pmo.engine.rcpsp.ga import _critical_moves
+from pmo.engine.rcpsp.ga import _back_then_forward, _critical_moves, _forward_then_back, _mirror
 from pmo.engine.rcpsp.instance import compile_instance
 
 from .reference import optimum
@@ -223,4 +224,69 @@ def test_converged_search_with_critical_moves_is_feasible_and_within_budget(inst
     assert check_schedule(inst, result.start) == ()
     assert result.schedules <= 120
     assert result.start.tolist() == again.start.tolist()
+    assert optimum(inst) <= result.makespan
+
+
+def _decode(inst, order, right, parallel):
+    # Decodes a list as the GA does, with its justification pass: (makespan of the
+    # decoded list, of the justified twin, decoded starts, justified starts).
+    c = compile_instance(inst)
+    n = c.n
+    order = np.array(order, dtype=np.int64)
+    decoded, twin, relisted = (np.empty(n, dtype=np.int64) for _ in range(3))
+    scratch = np.empty((3, n), dtype=np.int64)
+    avail = c.base_avail.copy()
+    if right:
+        mk, other = _back_then_forward(c, _mirror(c), order, decoded, twin, relisted, avail,
+                                       True, parallel, scratch)  # fmt: skip
+    else:
+        mk, other = _forward_then_back(c, order, decoded, twin, relisted, avail, True, parallel,
+                                       scratch)  # fmt: skip
+    assert (avail == c.base_avail).all()  # the work array is left as it was found
+    return int(mk), int(other), decoded, twin
+
+
+# Two units. In the list 0, 1, 2 the serial SGS keeps 1 (both units) waiting for 0
+# and puts 2 after 1; the parallel one starts 2 beside 0, where it fits, because it
+# never leaves a resource idle that an eligible activity could use.
+GREEDY = Instance(durations=[2, 2, 4], demands=[[1], [2], [1]], capacity=[2], edges=[])
+
+
+def test_parallel_decoding_of_a_left_list_is_its_non_delay_schedule():
+    mk, _, start, _ = _decode(GREEDY, [0, 1, 2], right=False, parallel=False)
+    assert (mk, start.tolist()) == (8, [0, 2, 4])
+    mk, back, start, twin = _decode(GREEDY, [0, 1, 2], right=False, parallel=True)
+    assert (mk, start.tolist()) == (6, [0, 4, 0])
+    assert start.tolist() == parallel_sgs(GREEDY, [0, 1, 2]).tolist()
+    assert back <= mk
+    assert check_schedule(GREEDY, twin) == ()
+
+
+def test_parallel_decoding_of_a_right_list_runs_on_the_mirrored_network():
+    # A right list names the last activity first. Decoded in parallel, it is the
+    # non-delay schedule of the network with every link reversed, read backwards.
+    inst = parse_sm(J301_1).instance
+    c = compile_instance(inst)
+    start = serial_sgs(inst, c.topo)
+    right = np.argsort(-(start + c.dur) * c.n - c.rank, kind="stable")  # latest finish first
+    back, mk, bstart, fstart = _decode(inst, right, right=True, parallel=True)
+    mirrored = Instance(durations=inst.durations, demands=inst.demands, capacity=inst.capacity,
+                        edges=inst.edges[:, ::-1])  # fmt: skip
+    key = np.empty(c.n, dtype=np.int64)
+    key[right] = np.arange(c.n)
+    reverse = parallel_sgs(mirrored, key)
+    assert back == int((reverse + c.dur).max())
+    assert bstart.tolist() == (back - reverse - c.dur).tolist()
+    assert check_schedule(inst, bstart) == ()
+    assert check_schedule(inst, fstart) == ()
+    assert mk <= back
+
+
+@settings(max_examples=40, deadline=None)
+@given(projects(max_n=7, varying=False, fixed=False), st.sampled_from([0.0, 0.5, 1.0]))
+def test_search_with_parallel_decoding_is_feasible_and_within_budget(inst, p_parallel):
+    params = GaParams(population=6, p_parallel=p_parallel)
+    result = genetic_algorithm(inst, schedules=150, seed=4, params=params)
+    assert check_schedule(inst, result.start) == ()
+    assert result.schedules <= 150
     assert optimum(inst) <= result.makespan

@@ -15,6 +15,16 @@ The method combines the ingredients of the best population methods for the RCPSP
   This needs schedules that stay feasible when shifted in time (constant capacities,
   nothing fixed, no release dates); otherwise one population of left-justified,
   double-justified schedules is used.
+* **Parallel decoding now and then**: 15 % of the children are decoded by the
+  parallel SGS (list positions as priorities: the non-delay schedule of the list)
+  instead of the serial one, forward for the left population and on the mirrored
+  network for the right one, then justified as usual. A non-delay schedule is often a
+  poor one, but justified it lands where the serial decoder would not take the list,
+  and the population gains what the two decoders find together (Hartmann's 2002
+  self-adapting GA chose between them per individual). Worth about 0.29 points of J120
+  deviation at 5,000 schedules (seeds 1-3: 32.44/32.51/32.54 -> 32.22/32.20/32.20 %);
+  15 % was best among 8, 15, 20, 30 and 50 %, and decoding half the initial lists in
+  parallel as well made it worse (32.29).
 * **Peak crossover** (Valls, Ballestín & Quintanilla 2008): the child keeps the
   father's densest stretch of the schedule (the window of highest resource
   utilisation) and takes the rest in the mother's order; otherwise a two-point
@@ -55,7 +65,7 @@ from numba import njit
 from .instance import NO_DEADLINE, Compiled, Instance, compile_instance
 from .justify import justify_kernel
 from .priority import priority_values, sample_list_kernel
-from .sgs import no_slot, serial_backward_kernel, serial_sgs_kernel
+from .sgs import no_slot, parallel_sgs_kernel, serial_backward_kernel, serial_sgs_kernel
 
 __all__ = ["GaParams", "GaResult", "genetic_algorithm"]
 
@@ -101,6 +111,9 @@ class GaParams:
     stable : bool
         Activities that start (or end) together keep their order from the list just
         decoded, rather than a fixed order.
+    p_parallel : float
+        Probability that a child is decoded by the parallel SGS instead of the serial
+        one before it is justified (two populations only).
     """
 
     population: int = 60
@@ -119,6 +132,7 @@ class GaParams:
     perturb_tournament: int = 3
     fresh: bool = True
     stable: bool = True
+    p_parallel: float = 0.15
 
 
 @dataclass(frozen=True)
@@ -268,10 +282,24 @@ def _relist(c, start, src, reverse, dst, by_finish, stable, pos):
 
 
 @njit(cache=True)
-def _forward_then_back(c, order, fstart, bstart, border, avail, stable=False):
-    # From a left list: forward decode, then one backward pass gives the
-    # right-justified twin, shifted to start at 0. Two schedules.
-    makespan, _ = serial_sgs_kernel(c, order, fstart, avail)
+def _parallel_decode(c, order, start, avail, work):
+    # The parallel SGS with the list's positions as priorities, first served first.
+    key = work[0]
+    for k in range(c.n):
+        key[order[k]] = k
+    makespan, _ = parallel_sgs_kernel(c, key, start, avail, work[1], work[2])
+    return makespan
+
+
+@njit(cache=True)
+def _forward_then_back(c, order, fstart, bstart, border, avail, stable, parallel, work):
+    # From a left list: forward decode (by the serial SGS, or the parallel one when
+    # ``parallel``), then one backward pass gives the right-justified twin, shifted
+    # to start at 0. Two schedules.
+    if parallel:
+        makespan = _parallel_decode(c, order, fstart, avail, work)
+    else:
+        makespan, _ = serial_sgs_kernel(c, order, fstart, avail)
     pos = np.empty(c.n, dtype=np.int64)
     _relist(c, fstart, order, False, order, False, stable, pos)
     _relist(c, fstart, order, True, border, True, stable, pos)
@@ -282,11 +310,18 @@ def _forward_then_back(c, order, fstart, bstart, border, avail, stable=False):
 
 
 @njit(cache=True)
-def _back_then_forward(c, order, bstart, fstart, forder, avail, stable=False):
+def _back_then_forward(c, mc, order, bstart, fstart, forder, avail, stable, parallel, work):
     # From a right list: backward decode from the end of the horizon (capacities
     # are constant here, so the shift to 0 keeps it feasible), then one forward pass.
-    serial_backward_kernel(c, order, avail.shape[0], bstart, avail)
-    back = _shift_to_zero(c, bstart)
+    # In parallel, the list decodes forward on the mirrored network ``mc`` (every
+    # link reversed), whose schedule read backwards in time is the backward one.
+    if parallel:
+        back = _parallel_decode(mc, order, fstart, avail, work)
+        for j in range(c.n):
+            bstart[j] = back - fstart[j] - c.dur[j]
+    else:
+        serial_backward_kernel(c, order, avail.shape[0], bstart, avail)
+        back = _shift_to_zero(c, bstart)
     pos = np.empty(c.n, dtype=np.int64)
     _relist(c, bstart, order, False, order, True, stable, pos)
     _relist(c, bstart, order, True, forder, False, stable, pos)
@@ -612,6 +647,7 @@ def _initialise(c, values, alpha, uniform, rng, pop, bipop):
     elig = np.empty(n, dtype=np.int64)
     work = np.empty(n, dtype=np.int64)
     tmp = np.empty(n, dtype=np.int64)
+    scratch = np.empty((3, n), dtype=np.int64)
     used = 0
     n_uniform = int(uniform * size)
     for i in range(size):
@@ -619,9 +655,9 @@ def _initialise(c, values, alpha, uniform, rng, pop, bipop):
         bias = 60.0 if i == 0 else (0.0 if i >= size - n_uniform else alpha)
         sample_list_kernel(c, values, bias, rng, pop.order[i], missing, elig)
         if bipop:
-            mk, back = _forward_then_back(
-                c, pop.order[i], pop.start[i], pop.start[size + i], pop.order[size + i], avail
-            )
+            left, right = pop.order[i], pop.order[size + i]
+            mk, back = _forward_then_back(c, left, pop.start[i], pop.start[size + i], right,
+                                          avail, False, False, scratch)  # fmt: skip
             used += 2
             pop.span[i] = mk
             pop.span[size + i] = back
@@ -642,8 +678,9 @@ def _initialise(c, values, alpha, uniform, rng, pop, bipop):
 
 
 @njit(cache=True)
-def _evolve(c, rng, pop, budget, loads, fp, ip, bipop):
-    # fp: mutation, p_peak, peak_min, peak_max, p_cross, p_perturb
+def _evolve(c, mc, rng, pop, budget, loads, fp, ip, bipop):
+    # mc: the mirrored network (see _mirror), for the parallel backward decoding
+    # fp: mutation, p_peak, peak_min, peak_max, p_cross, p_perturb, p_parallel
     # ip: tournament, converged_gap, moves, perturb_tournament, fresh, stable, critical
     n = c.n
     size = pop.order.shape[0] // 2 if bipop else pop.order.shape[0]
@@ -658,6 +695,7 @@ def _evolve(c, rng, pop, budget, loads, fp, ip, bipop):
     profile = np.empty(avail.shape[0] + 1, dtype=np.float64)
     c1 = np.empty(n, dtype=np.int64)
     c2 = np.empty(n, dtype=np.int64)
+    scratch = np.empty((3, n), dtype=np.int64)
     used = 0
     side = 0
     while used + cost <= budget:
@@ -711,12 +749,15 @@ def _evolve(c, rng, pop, budget, loads, fp, ip, bipop):
                 _insert(c, pop, 0, size, child, s1, viol, mk, _tiebreak(c, s1),
                         _lateness(c, s1, False))  # fmt: skip
             continue
+        parallel = rng.random() < fp[6]
         if side == 0:
-            mk, back = _forward_then_back(c, child, s1, s2, child2, avail, ip[5] != 0)
+            mk, back = _forward_then_back(c, child, s1, s2, child2, avail, ip[5] != 0, parallel,
+                                          scratch)  # fmt: skip
             _insert(c, pop, size, 2 * size, child2, s2, 0, back, _tiebreak(c, s2),
                     _lateness(c, s2, True))  # fmt: skip
         else:
-            back, mk = _back_then_forward(c, child, s2, s1, child2, avail, ip[5] != 0)
+            back, mk = _back_then_forward(c, mc, child, s2, s1, child2, avail, ip[5] != 0,
+                                          parallel, scratch)  # fmt: skip
             _insert(c, pop, 0, size, child2, s1, 0, mk, _tiebreak(c, s1),
                     _lateness(c, s1, False))  # fmt: skip
         used += 2
@@ -733,6 +774,15 @@ def _shift_invariant(c: Compiled) -> bool:
         and not (c.release > 0).any()
         and not (c.deadline < NO_DEADLINE).any()
     )
+
+
+def _mirror(c: Compiled) -> Compiled:
+    # The network with every link reversed: a forward schedule of it, read backwards
+    # in time, is a backward schedule of ``c`` (capacities must be constant).
+    return c._replace(
+        succ_ptr=c.pred_ptr, succ_idx=c.pred_idx, succ_lag=c.pred_lag,
+        pred_ptr=c.succ_ptr, pred_idx=c.succ_idx, pred_lag=c.succ_lag,
+    )  # fmt: skip
 
 
 def _loads(c: Compiled) -> np.ndarray:
@@ -817,7 +867,7 @@ def genetic_algorithm(
         late=np.zeros(rows, dtype=np.float64),
     )
     fp = np.array(
-        [p.mutation, p.p_peak, p.peak_min, p.peak_max, p.p_cross, p.p_perturb],
+        [p.mutation, p.p_peak, p.peak_min, p.peak_max, p.p_cross, p.p_perturb, p.p_parallel],
         dtype=np.float64,
     )
     flags = [int(p.fresh), int(p.stable)]
@@ -826,6 +876,7 @@ def genetic_algorithm(
         dtype=np.int64,
     )
     loads = _loads(c)
+    mc = _mirror(c) if bipop else c
     used = _initialise(c, values, p.alpha, p.uniform, rng, pop, bipop)
     while used + cost + reserve <= schedules:
         best = _best_index(pop)
@@ -834,7 +885,7 @@ def genetic_algorithm(
         if time_limit is not None and time.perf_counter() - t0 >= time_limit:
             break
         step = min(100, schedules - reserve - used)
-        used += _evolve(c, rng, pop, step, loads, fp, ip, bipop)
+        used += _evolve(c, mc, rng, pop, step, loads, fp, ip, bipop)
 
     best = _best_index(pop)
     if pop.span[best] >= _FAILED:
