@@ -23,8 +23,9 @@ The method combines the ingredients of the best population methods for the RCPSP
   and the population gains what the two decoders find together (Hartmann's 2002
   self-adapting GA chose between them per individual). Worth about 0.29 points of J120
   deviation at 5,000 schedules (seeds 1-3: 32.44/32.51/32.54 -> 32.22/32.20/32.20 %);
-  15 % was best among 8, 15, 20, 30 and 50 %, and decoding half the initial lists in
-  parallel as well made it worse (32.29).
+  On seed 1, 8, 15, 20, 30 and 50 % gave 32.27, 32.22, 32.23, 32.28 and 32.53 (runs
+  that differ only in their random stream move by about 0.04), and decoding half the
+  initial lists in parallel as well gave 32.29.
 * **Peak crossover** (Valls, Ballestín & Quintanilla 2008): the child keeps the
   father's densest stretch of the schedule (the window of highest resource
   utilisation) and takes the rest in the mother's order, for 95 % of the children;
