@@ -22,7 +22,7 @@ The method combines the ingredients of the best population methods for the RCPSP
   poor one, but justified it lands where the serial decoder would not take the list,
   and the population gains what the two decoders find together (Hartmann's 2002
   self-adapting GA chose between them per individual). Worth about 0.29 points of J120
-  deviation at 5,000 schedules (seeds 1-3: 32.44/32.51/32.54 -> 32.22/32.20/32.20 %);
+  deviation at 5,000 schedules (seeds 1-3: 32.44/32.51/32.54 -> 32.22/32.20/32.18 %);
   On seed 1, 8, 15, 20, 30 and 50 % gave 32.27, 32.22, 32.23, 32.28 and 32.53 (runs
   that differ only in their random stream move by about 0.04), and decoding half the
   initial lists in parallel as well gave 32.29.
@@ -31,7 +31,7 @@ The method combines the ingredients of the best population methods for the RCPSP
   utilisation) and takes the rest in the mother's order, for 95 % of the children;
   otherwise a two-point crossover (Hartmann 1998). Half of the fathers come from the
   other population. With parallel decoding, 95 % does a little better than the 80 %
-  tuned before it (J120 seeds 1-3: 32.22/32.20/32.20 -> 32.17/32.15/32.22 %; J30
+  tuned before it (J120 seeds 1-3: 32.22/32.20/32.18 -> 32.17/32.15/32.22 %; J30
   0.031 -> 0.023 %).
 * **Diversity**: half of the initial lists are drawn by regret-based sampling on
   the LFT rule, half uniformly; a child equal in makespan to the worst may replace
