@@ -290,3 +290,23 @@ def test_search_with_parallel_decoding_is_feasible_and_within_budget(inst, p_par
     assert check_schedule(inst, result.start) == ()
     assert result.schedules <= 150
     assert optimum(inst) <= result.makespan
+
+
+def test_parallel_decoding_stops_after_its_share_of_the_budget():
+    # The random stream is drawn the same way whether a child is decoded in parallel
+    # or not, so a search that may decode in parallel for none of its budget is the
+    # serial search itself, and one that may for all of it is not (a random project
+    # of 30 activities on two tight resources, where a small budget does not settle).
+    rng = np.random.default_rng(0)
+    n = 30
+    edges = [(i, j) for i in range(n) for j in range(i + 1, n) if rng.random() < 0.06]
+    inst = Instance(durations=rng.integers(1, 10, n), demands=rng.integers(0, 7, (n, 2)),
+                    capacity=[10, 10], edges=edges)  # fmt: skip
+
+    def run(p_parallel, until):
+        params = GaParams(population=10, p_parallel=p_parallel, parallel_until=until)
+        return genetic_algorithm(inst, schedules=200, seed=5, params=params, lower_bound=0)
+
+    serial = run(0.0, 1.0)
+    assert run(1.0, 0.0).start.tolist() == serial.start.tolist()
+    assert run(1.0, 1.0).start.tolist() != serial.start.tolist()
