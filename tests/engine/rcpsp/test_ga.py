@@ -285,7 +285,7 @@ def test_parallel_decoding_of_a_right_list_runs_on_the_mirrored_network():
 @settings(max_examples=40, deadline=None)
 @given(projects(max_n=7, varying=False, fixed=False), st.sampled_from([0.0, 0.5, 1.0]))
 def test_search_with_parallel_decoding_is_feasible_and_within_budget(inst, p_parallel):
-    params = GaParams(population=6, p_parallel=p_parallel)
+    params = GaParams(population=6, p_parallel=p_parallel, parallel_until=1.0)
     result = genetic_algorithm(inst, schedules=150, seed=4, params=params)
     assert check_schedule(inst, result.start) == ()
     assert result.schedules <= 150

@@ -295,10 +295,8 @@ def _relist(c, start, src, reverse, dst, by_finish, stable, pos):
 @njit(cache=True)
 def _parallel_decode(c, order, start, avail, work):
     # The parallel SGS with the list's positions as priorities, first served first.
-    key = work[0]
-    for k in range(c.n):
-        key[order[k]] = k
-    makespan, _ = parallel_sgs_kernel(c, key, start, avail, work[1], work[2])
+    _positions(order, work[0], False)
+    makespan, _ = parallel_sgs_kernel(c, work[0], start, avail, work[1], work[2])
     return makespan
 
 
