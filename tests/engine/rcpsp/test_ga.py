@@ -18,7 +18,13 @@ from pmo.engine.rcpsp import (
     rule_schedule,
     serial_sgs,
 )
-from pmo.engine.rcpsp.ga import _back_then_forward, _critical_moves, _forward_then_back, _mirror
+from pmo.engine.rcpsp.ga import (
+    _back_then_forward,
+    _critical_moves,
+    _forward_then_back,
+    _mirror,
+    _parallel_rate,
+)
 from pmo.engine.rcpsp.instance import compile_instance
 
 from .reference import optimum
@@ -290,6 +296,13 @@ def test_search_with_parallel_decoding_is_feasible_and_within_budget(inst, p_par
     assert check_schedule(inst, result.start) == ()
     assert result.schedules <= 150
     assert optimum(inst) <= result.makespan
+
+
+def test_parallel_rate_falls_linearly_to_none_at_its_share_of_the_budget():
+    params = GaParams(p_parallel=0.8, parallel_until=0.5)
+    rates = [_parallel_rate(params, used, 1000) for used in (0, 125, 250, 375, 500, 900)]
+    assert rates == pytest.approx([0.8, 0.6, 0.4, 0.2, 0.0, 0.0], abs=1e-12)
+    assert _parallel_rate(GaParams(parallel_until=0.0), 0, 1000) == 0.0
 
 
 def test_parallel_decoding_stops_after_its_share_of_the_budget():

@@ -15,21 +15,22 @@ The method combines the ingredients of the best population methods for the RCPSP
   This needs schedules that stay feasible when shifted in time (constant capacities,
   nothing fixed, no release dates); otherwise one population of left-justified,
   double-justified schedules is used.
-* **Parallel decoding early on**: during the first 35 % of the budget, 35 % of the
-  children are decoded by the parallel SGS (list positions as priorities: the
-  non-delay schedule of the list) instead of the serial one, forward for the left
-  population and on the mirrored network for the right one, then justified as usual.
-  A non-delay schedule is often a poor one, but justified it lands where the serial
-  decoder would not take the list, and the population gains what the two decoders
-  find together (Hartmann's 2002 self-adapting GA chose between them per individual).
+* **Parallel decoding early on**: at first every child is decoded by the parallel
+  SGS (list positions as priorities: the non-delay schedule of the list) instead of
+  the serial one, forward for the left population and on the mirrored network for
+  the right one, then justified as usual; the share falls linearly to none at 45 %
+  of the budget, and from there every child is decoded serially. A non-delay
+  schedule is often a poor one, but justified it lands where the serial decoder
+  would not take the list, and the population gains what the two decoders find
+  together (Hartmann's 2002 self-adapting GA chose between them per individual).
   Late in the search it only disturbs a population that is closing in (decoding more
   in the second half than in the first was 0.19 points worse). J120 deviation at
-  5,000 schedules, seeds 1-4: 32.44/32.51/32.54/32.47 % without it; 32.22/32.20/
-  32.18/32.18 % with 15 % throughout; 32.05/31.97/32.07/31.97 % as it is (runs that
-  differ only in their random stream move by about 0.04); J30 0.048 -> 0.039 %.
-  With 15 % throughout, 8, 20, 30 and 50 % gave 32.27, 32.23, 32.28 and 32.53 on
-  seed 1; decoding half the initial lists in parallel as well, 32.29; 25 % until
-  half the budget, 32.10/32.03/32.10/32.09.
+  5,000 schedules, seeds 1-4 (runs that differ only in their random stream move by
+  about 0.04): 32.44/32.51/32.54/32.47 % without it; 32.22/32.20/32.18/32.18 % with
+  15 % throughout; 32.05/31.97/32.07/31.97 % with 35 % until 35 % of the budget;
+  31.96/31.91/31.98/31.95 % as it is (seeds 5-6: 32.02/32.03 -> 31.97/32.00).
+  Falling from 100 % to none at 30 or 60 % of the budget: means of 31.98 and
+  32.03; from 80 % to none at 45 %: 31.97.
 * **Peak crossover** (Valls, Ballestín & Quintanilla 2008): the child keeps the
   father's densest stretch of the schedule (the window of highest resource
   utilisation) and takes the rest in the mother's order, for 95 % of the children;
@@ -120,10 +121,11 @@ class GaParams:
         Activities that start (or end) together keep their order from the list just
         decoded, rather than a fixed order.
     p_parallel : float
-        Probability that a child is decoded by the parallel SGS instead of the serial
-        one before it is justified (two populations only).
+        Probability, at the start of the search, that a child is decoded by the
+        parallel SGS instead of the serial one before it is justified (two populations
+        only). It falls linearly to 0 at ``parallel_until``.
     parallel_until : float
-        Fraction of the budget after which every child is decoded serially.
+        Fraction of the budget from which every child is decoded serially.
     """
 
     population: int = 60
@@ -142,8 +144,8 @@ class GaParams:
     perturb_tournament: int = 3
     fresh: bool = True
     stable: bool = True
-    p_parallel: float = 0.35
-    parallel_until: float = 0.35
+    p_parallel: float = 1.0
+    parallel_until: float = 0.45
 
 
 @dataclass(frozen=True)
@@ -894,7 +896,7 @@ def genetic_algorithm(
         if time_limit is not None and time.perf_counter() - t0 >= time_limit:
             break
         step = min(100, schedules - reserve - used)
-        fp[6] = p.p_parallel if used < p.parallel_until * schedules else 0.0
+        fp[6] = _parallel_rate(p, used, schedules)
         used += _evolve(c, mc, rng, pop, step, loads, fp, ip, bipop)
 
     best = _best_index(pop)
@@ -920,6 +922,16 @@ def genetic_algorithm(
         schedules=int(used),
         seconds=time.perf_counter() - t0,
     )
+
+
+def _parallel_rate(p: GaParams, used: int, schedules: int) -> float:
+    """Probability that a child is decoded in parallel once ``used`` of ``schedules``
+    have been generated: ``p_parallel`` at first, falling linearly to 0 at
+    ``parallel_until`` of the budget."""
+    end = p.parallel_until * schedules
+    if used >= end:
+        return 0.0
+    return p.p_parallel * (1.0 - used / end)
 
 
 def _best_index(pop: _Population) -> int:
