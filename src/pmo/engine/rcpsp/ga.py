@@ -30,7 +30,8 @@ The method combines the ingredients of the best population methods for the RCPSP
   15 % throughout; 32.05/31.97/32.07/31.97 % with 35 % until 35 % of the budget;
   31.96/31.91/31.98/31.95 % as it is (seeds 5-6: 32.02/32.03 -> 31.97/32.00).
   Falling from 100 % to none at 30 or 60 % of the budget: means of 31.98 and
-  32.03; from 80 % to none at 45 %: 31.97.
+  32.03; from 80 % to none at 45 %: 31.97; as the square of the remaining share to
+  none at 60 %: 31.97; as its square root to none at 35 %: 31.98.
 * **Peak crossover** (Valls, Ballestín & Quintanilla 2008): the child keeps the
   father's densest stretch of the schedule (the window of highest resource
   utilisation) and takes the rest in the mother's order, for 95 % of the children;
