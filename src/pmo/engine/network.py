@@ -353,7 +353,9 @@ def _compile(n, pred, succ, ltype, lag, lkind, rec, out, two):  # pragma: no cov
     # order is the same as popping one activity at a time.
     # Measured and dropped: running the forward pass on a second thread as the order
     # grows (it must then read activities by position, at random, and was slower than
-    # the order it trailed: 100,000 activities 5 % faster in all, 1,000,000 slower).
+    # the order it trailed: 100,000 activities 5 % faster in all, 1,000,000 slower);
+    # copying only successors here and decoding the other link columns afterwards on
+    # two threads, with the relabelling (100,000 activities: 5.2 ms either way).
     first_link = np.empty(n, dtype=np.int32)
     tail = 0
     for i in range(n):

@@ -673,7 +673,9 @@ def start_of(dates):  # pragma: no cover - compiled
 def unpack(rank, early, late, fl, on_path, threshold, state, out, two):  # pragma: no cover
     """Results from labels back to caller positions; critical by float or ``on_path``.
 
-    Gathering (sequential writes, random reads) beats scattering seven arrays. With
+    Gathering (sequential writes, random reads) beats scattering seven arrays, also
+    from within the backward walk, which then needs no pass of its own (measured at
+    100,000 activities: the run took 6.0 -> 6.8 ms; the walk waits on its reads). With
     ``two`` each half of the positions is one thread's contiguous run, so each thread
     writes whole cache lines of its own.
     """
