@@ -325,6 +325,33 @@ def test_two_thread_backward_walks_give_the_one_thread_results(model, monkeypatc
     assert any(f > 0 for f in results[True]["ff"])
 
 
+@pytest.mark.parametrize("two", [False, True])
+def test_flat_passes_give_the_per_activity_passes_results(two, monkeypatch):
+    # Without constraints or progress the passes are flat loops over the links
+    # (kernels._plain); one constraint that cannot bind (start no earlier than the
+    # project start) sends the same network through the per-activity loops. Both see
+    # every link type, lag kind (elapsed lags through the calendar) and deadlines.
+    from pmo.engine.cpm import scheduling
+
+    monkeypatch.setattr(scheduling, "two_threads", lambda _n: two)
+    n = 60_000 if two else 3_000
+    rng = np.random.default_rng(5)
+    net, pos = _random_network(n, rng)
+    dur = rng.integers(0, 900, n)
+    finish = schedule(net, Activities(duration=dur), calendars=[STANDARD], start=MONDAY)
+    deadline = np.where(rng.random(n) < 0.01, finish.project_finish // 2, NO_DATE)
+    constraint = np.full(n, Constraint.ASAP)
+    constraint[pos[0]] = Constraint.SNET
+    general = Activities(
+        duration=dur, deadline=deadline, constraint=constraint,
+        constraint_date=np.where(constraint == Constraint.SNET, 0, NO_DATE),
+    )  # fmt: skip
+    flat = table(schedule(net, Activities(duration=dur, deadline=deadline),
+                          calendars=[STANDARD], start=MONDAY))  # fmt: skip
+    assert flat == table(schedule(net, general, calendars=[STANDARD], start=MONDAY))
+    assert min(flat["tf"]) < 0 < max(flat["ff"])
+
+
 def test_date_look_up_tables_are_shared_by_schedules_on_one_calendar():
     from pmo.engine.cpm import model
 

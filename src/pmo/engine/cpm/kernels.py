@@ -241,6 +241,20 @@ _require_out = outlined(_require_cold)
 
 
 @njit(cache=True)
+def _plain(act, sc):  # pragma: no cover - compiled
+    """Whether a network is scheduled in the working model with neither constraints
+    (ALAP aside, which only the scheduled dates honour) nor progress: then each pass
+    is one flat loop over the links."""
+    if sc[MODE] != WORKING:
+        return False
+    ctype, state = act[3], act[8]
+    for i in range(ctype.shape[0]):  # noqa: SIM110 - numba compiles no generators
+        if ctype[i] > ALAP or state[i] != NOT_STARTED:
+            return False
+    return True
+
+
+@njit(cache=True)
 def forward(net, act, sc, cs, early, req, flag):  # pragma: no cover - compiled
     """Early dates per label in label (topological) order; returns the latest finish.
 
@@ -251,18 +265,12 @@ def forward(net, act, sc, cs, early, req, flag):  # pragma: no cover - compiled
     branches on the link type, and everything else is an outlined call (see
     :mod:`pmo.engine.outline`), which keeps the loop in registers.
     """
-    dur, ctype, state = act[0], act[3], act[8]
-    n = dur.shape[0]
+    n = act[0].shape[0]
     lo = max(sc[START], sc[STATUS])
     for i in range(n):
         req[2 * i] = lo
         req[2 * i + 1] = NEG
-    plain = sc[MODE] == WORKING
-    i = 0
-    while plain and i < n:
-        plain = ctype[i] <= ALAP and state[i] == NOT_STARTED
-        i += 1
-    if plain:
+    if _plain(act, sc):
         return _forward_plain(net, act, sc, cs, early, req, flag)
     return _forward_any(net, act, sc, cs, early, req, flag)
 
@@ -443,22 +451,98 @@ def backward(net, act, sc, cs, finish, early, late, fl, floats, flag, two):  # p
     while the first computes late dates and total float (each walk does half of the
     random reads of one combined walk).
     """
+    plain = _plain(act, sc)
     if floats and two:
-        _walk_pair(net, act, sc, cs, finish, early, late, fl, flag)
+        _walk_pair(net, act, sc, cs, finish, early, late, fl, flag, plain)
+    elif plain:
+        _walk_plain(net, act, sc, cs, finish, early, late, fl, floats, flag, _BOTH)
     else:
         _walk(net, act, sc, cs, finish, early, late, fl, floats, flag, _BOTH)
 
 
 @njit(parallel=True)
-def _walk_pair(net, act, sc, cs, finish, early, late, fl, flag):  # pragma: no cover
+def _walk_pair(net, act, sc, cs, finish, early, late, fl, flag, plain):  # pragma: no cover
     # The parallel region is its own function: a small network's walk is a plain call,
     # with no work handed to the thread pool (which numba starts when it loads these
     # kernels, whatever the size). Not cached: see pmo.engine.network (PARALLEL_MIN).
     for t in prange(2):
-        if t == 0:
+        if plain and t == 0:
+            _walk_plain(net, act, sc, cs, finish, early, late, fl, True, flag, _LATE)
+        elif plain:
+            _walk_plain(net, act, sc, cs, finish, early, late, fl, True, flag, _FREE)
+        elif t == 0:
             _walk(net, act, sc, cs, finish, early, late, fl, True, flag, _LATE)
         else:
             _walk(net, act, sc, cs, finish, early, late, fl, True, flag, _FREE)
+
+
+@njit(cache=True)
+def _walk_plain(net, act, sc, cs, finish, early, late, fl, floats, flag, what):  # pragma: no cover
+    """:func:`_walk` of a network for which :func:`_plain` holds, as one flat loop down
+    the links (as :func:`_forward_plain`).
+
+    Each activity's late finish is a running minimum, kept in ``late`` as links lower
+    it: the late finish limit of an SS or SF link is its start limit plus the
+    duration, and the deadline is the minimum's start value. Every link into an
+    activity comes after all links out of it, so the late dates it reads are final.
+    Free float is likewise a running minimum of the slack of each link. Measured at
+    100,000 activities (best of 200): one thread 6.3 -> 5.2 ms, two threads 7.0 ->
+    3.5 ms, without the loop per activity whose exit the CPU cannot predict.
+    """
+    literally(what)
+    _ptr, succ, ltype, lag, lkind, _lcal, pred = net
+    dur, dline = act[0], act[5]
+    n = dur.shape[0]
+    m = succ.shape[0]
+    ctx = stash((net, act, sc, cs, flag))
+    want_late = what != _FREE
+    want_free = floats and what != _LATE
+    if want_late:
+        for u in range(n):
+            f = min(finish, dline[u])
+            late[2 * u] = f - dur[u]
+            late[2 * u + 1] = f
+    if want_free:
+        for u in range(n):
+            fl[2 * u + 1] = finish - early[2 * u + 1]
+    for e in range(m - 1, -1, -1):
+        if e >= PREFETCH:
+            w = succ[(e - PREFETCH) & INDEX] & INDEX
+            if want_late:
+                prefetch(late, 2 * w)
+            if want_free:
+                prefetch(early, 2 * w)
+        e = e & INDEX
+        t = ltype[e]
+        if t < 0:
+            continue
+        u = pred[e] & INDEX
+        v = succ[e] & INDEX
+        kind = lkind[e]
+        du = dur[u]
+        x = 2 * v + (t >> 1)
+        target = late[x] if want_late else POS
+        target_e = early[x] if want_free else POS
+        if (kind & 1) == 0:
+            g = np.int64(lag[e])
+            lv = g if kind == 0 else _pct(g, du)
+            b = target - lv
+            be = target_e - lv
+        elif what == _FREE:
+            be = _limits_out(e, t, kind, du, v, target_e, target_e, False, ctx)[0]
+            b = POS
+        else:
+            b, be = _limits_out(e, t, kind, du, v, target, target_e, want_free, ctx)
+        odd = t & 1
+        if want_late:
+            f = min(late[2 * u + 1], b + (du if odd else 0))
+            late[2 * u] = f - du
+            late[2 * u + 1] = f
+        if want_free:
+            fl[2 * u + 1] = min(fl[2 * u + 1], be - early[2 * u + 1 - odd])
+    if floats and want_late:
+        for u in range(n):
+            fl[2 * u] = late[2 * u + 1] - early[2 * u + 1]
 
 
 @njit(cache=True)
