@@ -602,3 +602,17 @@ def test_long_schedules_grow_the_calendar_range(direction):
     # days; each of the 9 elapsed lags adds at most a weekend.
     span = (a.dates("finish")[-1] - a.dates("start")[0]) / np.timedelta64(1, "D")
     assert 7017 <= span <= 7017.5 + 9 * 3
+
+
+def test_defaults_of_inputs_not_given_are_shared_and_left_untouched():
+    # Constraints, deadlines, progress and calendars not given are constant arrays
+    # shared between schedules of the same size: no schedule may write into them.
+    net = compile_network([0, 1], [1, 2], n=3)
+    first = prepare(net, Activities(duration=[60, 0, 30]), calendars=[STANDARD], start=MONDAY)
+    second = prepare(net, Activities(duration=[10, 20, 30]))
+    assert first.run().early_finish.tolist() == [60, 60, 90]
+    for a, b in zip(first._act[2:], second._act[2:], strict=True):
+        assert a is b
+    second.run(remaining=[5, 5, 5])
+    assert [int(np.count_nonzero(a)) for a in first._act[2:]] == [0, 0, 0, 3, 0, 0, 0]
+    assert first._act[5][0] > 2**60  # no deadline: the largest value

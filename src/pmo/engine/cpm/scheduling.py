@@ -1,5 +1,6 @@
 """The scheduling driver: checks and converts inputs once, runs the compiled passes."""
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -282,7 +283,11 @@ def prepare(
 
     dur = _array(a.duration, n, 0, np.int64, "duration")
     _bad(dur < 0, ids, "negative duration")
-    cal = _array(a.calendar, n, 0, np.int32, "calendar")
+    cal = (
+        _constant(n, 0, "int32")
+        if a.calendar is None
+        else _array(a.calendar, n, 0, np.int32, "calendar")
+    )
     if a.calendar is not None:
         _bad((cal < 0) | (cal >= len(cals)), ids, f"calendar index outside 0..{len(cals) - 1}")
     several = a.calendar is not None and bool(np.any(cal != 0))
@@ -296,7 +301,7 @@ def prepare(
         dates = _Dates(mode, clock, compile_calendars(cals, span.lo, span.hi))
     ctype, cdate = _constraints(a, n, ids, dates)
     if a.deadline is None:
-        dline = np.full(n, k.POS, dtype=np.int64)
+        dline = _constant(n, k.POS, "int64")
     else:
         dline = dates.convert(a.deadline, n, "by", "deadline")
         dline[dline == NO_DATE] = k.POS
@@ -344,10 +349,18 @@ def prepare(
     return PreparedSchedule(network, clock, cs, mode, net, act, sc, options, dur == 0)
 
 
+@functools.lru_cache(maxsize=8)
+def _constant(size: int, value: int, dtype: str) -> NDArray:
+    """``size`` copies of ``value``, shared by every schedule that takes it as the
+    default of an input it was not given (the compiled passes never write their
+    inputs): filling fresh arrays took about 0.4 ms of a 100,000-activity schedule."""
+    return np.full(size, value, dtype=dtype)
+
+
 def _constraints(a: Activities, n: int, ids: I64, dates: _Dates) -> tuple[NDArray, I64]:
     """Constraint types and dates (zeros when there are no constraints)."""
     if a.constraint is None:
-        return np.zeros(n, dtype=np.int8), np.zeros(n, dtype=np.int64)
+        return _constant(n, 0, "int8"), _constant(n, 0, "int64")
     ctype = _array(a.constraint, n, Constraint.ASAP, np.int8, "constraint")
     _bad((ctype < 0) | (ctype > Constraint.MFO), ids, "unknown constraint type")
     cdate = dates.convert(a.constraint_date, n, "start", "constraint_date")
@@ -367,8 +380,8 @@ def _progress(
     """(any progress, remaining, actual start, actual finish, state), checked."""
     fields = (a.actual_start, a.actual_finish, a.remaining, a.percent_complete)
     if all(f is None for f in fields):
-        zeros = np.zeros(n, dtype=np.int64)
-        return False, zeros, zeros, zeros, np.zeros(n, dtype=np.int8)
+        zeros = _constant(n, 0, "int64")
+        return False, zeros, zeros, zeros, _constant(n, 0, "int8")
     astart = dates.convert(a.actual_start, n, "start", "actual_start")
     afinish = dates.convert(a.actual_finish, n, "by", "actual_finish")
     started = astart != NO_DATE
@@ -416,7 +429,7 @@ def _links(
             off |= succ_state == k.STARTED
         ltype = np.where(off, np.int8(-1), ltype).astype(np.int8)
     if mode == k.WORKING:
-        lcal = np.zeros(network.m, dtype=np.int32)
+        lcal = _constant(network.m, 0, "int32")
         if cals[0].is_continuous:
             # Elapsed time is working time on a 24-hour calendar: skip the look-ups.
             lkind = np.where(lkind == LagKind.ELAPSED, LagKind.WORKING, lkind)
@@ -427,7 +440,7 @@ def _links(
     elif lag_calendar == "successor":
         lcal = act[2][network.succ]
     else:
-        lcal = np.zeros(network.m, dtype=np.int32)
+        lcal = _constant(network.m, 0, "int32")
     return (network.succ_ptr, network.succ, ltype, network.lag, lkind, lcal, network.pred)
 
 
