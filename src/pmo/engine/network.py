@@ -366,7 +366,12 @@ def _compile(n, pred, succ, ltype, lag, lkind, rec, out, two):  # pragma: no cov
     # grows (it must then read activities by position, at random, and was slower than
     # the order it trailed: 100,000 activities 5 % faster in all, 1,000,000 slower);
     # copying only successors here and decoding the other link columns afterwards on
-    # two threads, with the relabelling (100,000 activities: 5.2 ms either way).
+    # two threads, with the relabelling (100,000 activities: 5.2 ms either way); the
+    # forward pass of a plain network within this loop, requirements pushed as the
+    # successors are counted down and dates placed as activities are popped (compile
+    # and forward 10.8 -> 11.8 ms: the heavier loops overlap fewer of their misses);
+    # a copy flat over the links, each link's activity found by a running maximum,
+    # without the loop per activity (7.6 -> 7.8 ms).
     first_link = np.empty(n, dtype=np.int32)
     tail = 0
     for i in range(n):

@@ -761,7 +761,9 @@ def unpack(rank, early, late, fl, on_path, threshold, state, out, two):  # pragm
     from within the backward walk, which then needs no pass of its own (measured at
     100,000 activities: the run took 6.0 -> 6.8 ms; the walk waits on its reads). With
     ``two`` each half of the positions is one thread's contiguous run, so each thread
-    writes whole cache lines of its own.
+    writes whole cache lines of its own. Finding the span of the dates here, for the
+    date look-up table, cost the loop as much as :func:`span` costs on its own
+    (0.27 against 0.18 ms on one thread at 100,000 activities).
     """
     n = rank.shape[0]
     if two:
